@@ -1,0 +1,105 @@
+import { createPublicKey, type KeyObject, verify as nodeVerify } from "node:crypto";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { bytesToHex } from "./bytes.ts";
+
+/** ed25519 (RFC 8032) sizes. */
+export const ED25519_SECRET_KEY_LENGTH = 32;
+export const ED25519_PUBLIC_KEY_LENGTH = 32;
+export const ED25519_SIGNATURE_LENGTH = 64;
+
+/** An ed25519 key pair: `secretKey` is the 32-byte RFC 8032 seed. */
+export interface Ed25519KeyPair {
+  secretKey: Uint8Array;
+  publicKey: Uint8Array;
+}
+
+/** A fresh random key pair (noble, CSPRNG). */
+export function generateEd25519KeyPair(): Ed25519KeyPair {
+  const secretKey = ed25519.utils.randomSecretKey();
+  return { secretKey, publicKey: ed25519.getPublicKey(secretKey) };
+}
+
+/** The key pair of a 32-byte seed. */
+export function ed25519KeyPairFromSeed(seed: Uint8Array): Ed25519KeyPair {
+  if (seed.length !== ED25519_SECRET_KEY_LENGTH)
+    throw new TypeError(`ed25519 seed must be 32 bytes, got ${seed.length}`);
+  return { secretKey: seed, publicKey: ed25519.getPublicKey(seed) };
+}
+
+/** Signs `message` with a 32-byte seed (RFC 8032, deterministic). */
+export function ed25519Sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  return ed25519.sign(message, secretKey);
+}
+
+/**
+ * Our acceptance rule for public keys, shared by both verify paths so that they agree:
+ * 32 bytes, a canonical encoding of a curve point, and not of small order (a small-order key
+ * lets one signature verify for many messages).
+ */
+export function isValidEd25519PublicKey(publicKey: Uint8Array): boolean {
+  if (publicKey.length !== ED25519_PUBLIC_KEY_LENGTH) return false;
+  try {
+    const point = ed25519.Point.fromBytes(publicKey, false);
+    return !point.isSmallOrder();
+  } catch {
+    return false;
+  }
+}
+
+/** Reference verification with @noble/curves (strict RFC 8032, not ZIP-215). Never throws. */
+export function ed25519VerifyNoble(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+): boolean {
+  if (signature.length !== ED25519_SIGNATURE_LENGTH || !isValidEd25519PublicKey(publicKey)) return false;
+  try {
+    return ed25519.verify(signature, message, publicKey, { zip215: false });
+  } catch {
+    return false;
+  }
+}
+
+/** DER prefix of an ed25519 SubjectPublicKeyInfo (RFC 8410): the raw 32-byte key follows it. */
+const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+
+/**
+ * Cache of KeyObjects by public key hex. Building a KeyObject costs about as much as a verify,
+ * and a ledger sees the same senders again and again; 65,536 entries hold ~10 MB at most.
+ */
+const KEY_CACHE_LIMIT = 65_536;
+const keyCache = new Map<string, KeyObject | null>();
+
+function keyObjectFor(publicKey: Uint8Array): KeyObject | null {
+  const id = bytesToHex(publicKey);
+  const cached = keyCache.get(id);
+  if (cached !== undefined) return cached;
+  let key: KeyObject | null = null;
+  if (isValidEd25519PublicKey(publicKey)) {
+    try {
+      key = createPublicKey({
+        key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]),
+        format: "der",
+        type: "spki",
+      });
+    } catch {
+      key = null;
+    }
+  }
+  if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value as string);
+  keyCache.set(id, key);
+  return key;
+}
+
+/** Fast verification through node:crypto with cached KeyObjects; same answers as the noble path. Never throws. */
+export function ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  if (signature.length !== ED25519_SIGNATURE_LENGTH || publicKey.length !== ED25519_PUBLIC_KEY_LENGTH)
+    return false;
+  const key = keyObjectFor(publicKey);
+  if (key === null) return false;
+  try {
+    return nodeVerify(null, message, key, signature);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,108 @@
+import { bytesEqual } from "@vshard/crypto";
+import { Packr } from "msgpackr";
+import { CodecError, type CodecErrorCode } from "./errors.ts";
+
+/**
+ * The one msgpackr instance behind every canonical encoding: values are tuples (arrays) in a fixed
+ * field order, never maps, so the bytes of a value are unique. 64-bit integers decode as bigint.
+ */
+const packr = new Packr({
+  useRecords: false,
+  moreTypes: false,
+  structuredClone: false,
+  variableMapSize: true,
+  int64AsType: "bigint",
+});
+
+/** Largest amount a ledger value may hold: amounts are encoded as msgpack uint64. */
+export const MAX_AMOUNT = (1n << 64n) - 1n;
+
+/** Encodes a tuple built by one of the `xToTuple` functions. */
+export function encodeTuple(tuple: unknown[]): Uint8Array {
+  return packr.pack(tuple);
+}
+
+function fail(code: CodecErrorCode, what: string, message: string): never {
+  throw new CodecError({ code, what }, `${what}: ${message}`);
+}
+
+/**
+ * Decodes `bytes` as a tuple of exactly `length` fields and checks that re-encoding gives the same
+ * bytes, so that every value has exactly one accepted encoding. Any malformed input becomes a
+ * `CodecError`, never another exception.
+ */
+export function decodeTuple(bytes: Uint8Array, length: number, what: string): unknown[] {
+  if (!(bytes instanceof Uint8Array)) fail("CODEC_ERROR_WRONG_TYPE", what, "expected bytes");
+  if (bytes.length === 0) fail("CODEC_ERROR_MALFORMED", what, "empty input");
+  let value: unknown;
+  try {
+    const values = packr.unpackMultiple(bytes as Buffer) as unknown[];
+    if (values.length !== 1)
+      fail("CODEC_ERROR_MALFORMED", what, `expected one value, found ${values.length}`);
+    value = values[0];
+  } catch (err) {
+    if (err instanceof CodecError) throw err;
+    fail("CODEC_ERROR_MALFORMED", what, `not valid msgpack (${(err as Error).message})`);
+  }
+  const tuple = expectTuple(value, length, what);
+  let again: Uint8Array;
+  try {
+    again = packr.pack(tuple);
+  } catch {
+    fail("CODEC_ERROR_NOT_CANONICAL", what, "decoded value cannot be re-encoded");
+  }
+  if (!bytesEqual(again, bytes)) fail("CODEC_ERROR_NOT_CANONICAL", what, "not the canonical encoding");
+  return tuple;
+}
+
+/** Checks that a decoded value is an array of `length` fields. */
+export function expectTuple(value: unknown, length: number, what: string): unknown[] {
+  if (!Array.isArray(value)) fail("CODEC_ERROR_WRONG_SHAPE", what, "expected a tuple (array)");
+  if (value.length !== length)
+    fail("CODEC_ERROR_WRONG_SHAPE", what, `expected ${length} fields, got ${value.length}`);
+  return value;
+}
+
+/** A non-negative safe integer field (heights, nonces, shard ids, times). */
+export function expectUint(value: unknown, what: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== "number" || !Number.isInteger(value))
+    fail("CODEC_ERROR_WRONG_TYPE", what, "expected an integer");
+  if (value < 0 || value > max) fail("CODEC_ERROR_OUT_OF_RANGE", what, `${value} is outside 0..${max}`);
+  return value;
+}
+
+/** An amount field: a msgpack integer in 0..2^64-1, returned as bigint. */
+export function expectAmount(value: unknown, what: string): bigint {
+  let amount: bigint;
+  if (typeof value === "bigint") amount = value;
+  else if (typeof value === "number" && Number.isSafeInteger(value)) amount = BigInt(value);
+  else fail("CODEC_ERROR_WRONG_TYPE", what, "expected an integer amount");
+  if (amount < 0n || amount > MAX_AMOUNT) fail("CODEC_ERROR_OUT_OF_RANGE", what, "amount outside 0..2^64-1");
+  return amount;
+}
+
+/** Amounts go on the wire as the smallest msgpack integer that holds them (canonical). */
+export function amountToWire(amount: bigint): number | bigint {
+  return amount <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(amount) : amount;
+}
+
+/** A byte-string field, optionally of an exact length; returned as a plain Uint8Array. */
+export function expectBytes(value: unknown, what: string, length?: number): Uint8Array {
+  if (!(value instanceof Uint8Array)) fail("CODEC_ERROR_WRONG_TYPE", what, "expected bytes");
+  if (length !== undefined && value.length !== length)
+    fail("CODEC_ERROR_OUT_OF_RANGE", what, `expected ${length} bytes, got ${value.length}`);
+  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/** A string field. */
+export function expectString(value: unknown, what: string, maxLength = 1024): string {
+  if (typeof value !== "string") fail("CODEC_ERROR_WRONG_TYPE", what, "expected a string");
+  if (value.length > maxLength) fail("CODEC_ERROR_OUT_OF_RANGE", what, `longer than ${maxLength} characters`);
+  return value;
+}
+
+/** An array field whose items are decoded by `item`. */
+export function expectArray<T>(value: unknown, what: string, item: (v: unknown, what: string) => T): T[] {
+  if (!Array.isArray(value)) fail("CODEC_ERROR_WRONG_TYPE", what, "expected an array");
+  return value.map((v, i) => item(v, `${what}[${i}]`));
+}

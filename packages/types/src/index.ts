@@ -1,0 +1,7 @@
+export * from "./account.ts";
+export * from "./address.ts";
+export * from "./block.ts";
+export * from "./codec.ts";
+export * from "./errors.ts";
+export * from "./receipt.ts";
+export * from "./tx.ts";

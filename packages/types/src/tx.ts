@@ -1,0 +1,135 @@
+import { ED25519_PUBLIC_KEY_LENGTH, ED25519_SIGNATURE_LENGTH, ed25519Sign, sha256 } from "@vshard/crypto";
+import { ADDRESS_LENGTH, MAX_SHARD_ID } from "./address.ts";
+import {
+  amountToWire,
+  decodeTuple,
+  encodeTuple,
+  expectAmount,
+  expectBytes,
+  expectTuple,
+  expectUint,
+} from "./codec.ts";
+import { CodecError } from "./errors.ts";
+
+/** Transaction kinds. Numbers are part of the encoding: a retired number is never reused. */
+export enum TxKind {
+  Transfer = 0,
+}
+
+/** Moves `amount` from the sender's sub-account to `to` in the same shard. */
+export interface TransferPayload {
+  to: Uint8Array;
+  amount: bigint;
+}
+
+/** The payload of each kind. */
+export interface TxPayloads {
+  [TxKind.Transfer]: TransferPayload;
+}
+
+/** An unsigned transaction. `sender` is the ed25519 public key that signs it. */
+export type Tx = {
+  [K in TxKind]: {
+    chainId: number;
+    shard: number;
+    kind: K;
+    sender: Uint8Array;
+    nonce: number;
+    fee: bigint;
+    payload: TxPayloads[K];
+  };
+}[TxKind];
+
+/** A transaction with its ed25519 signature over `txHash(tx)`. */
+export interface SignedTx {
+  tx: Tx;
+  signature: Uint8Array;
+}
+
+/** Highest chain id. */
+export const MAX_CHAIN_ID = 0xffff_ffff;
+
+function payloadToTuple(tx: Tx): unknown[] {
+  switch (tx.kind) {
+    case TxKind.Transfer:
+      return [tx.payload.to, amountToWire(tx.payload.amount)];
+  }
+}
+
+function payloadFromTuple(kind: TxKind, value: unknown): TxPayloads[TxKind] {
+  switch (kind) {
+    case TxKind.Transfer: {
+      const [to, amount] = expectTuple(value, 2, "tx.payload");
+      return {
+        to: expectBytes(to, "tx.payload.to", ADDRESS_LENGTH),
+        amount: expectAmount(amount, "tx.payload.amount"),
+      };
+    }
+  }
+}
+
+/** The canonical tuple of an unsigned tx: [chainId, shard, kind, sender, nonce, fee, payload]. */
+export function txToTuple(tx: Tx): unknown[] {
+  return [tx.chainId, tx.shard, tx.kind, tx.sender, tx.nonce, amountToWire(tx.fee), payloadToTuple(tx)];
+}
+
+/** Reads an unsigned tx from its decoded tuple. */
+export function txFromTuple(value: unknown): Tx {
+  const [chainId, shard, kind, sender, nonce, fee, payload] = expectTuple(value, 7, "tx");
+  const k = expectUint(kind, "tx.kind");
+  if (!(k in TxKind))
+    throw new CodecError({ code: "CODEC_ERROR_OUT_OF_RANGE", what: "tx.kind" }, `tx.kind: unknown kind ${k}`);
+  return {
+    chainId: expectUint(chainId, "tx.chainId", MAX_CHAIN_ID),
+    shard: expectUint(shard, "tx.shard", MAX_SHARD_ID),
+    kind: k as TxKind,
+    sender: expectBytes(sender, "tx.sender", ED25519_PUBLIC_KEY_LENGTH),
+    nonce: expectUint(nonce, "tx.nonce"),
+    fee: expectAmount(fee, "tx.fee"),
+    payload: payloadFromTuple(k, payload),
+  } as Tx;
+}
+
+/** Canonical bytes of an unsigned tx (what is hashed and signed). */
+export function encodeTx(tx: Tx): Uint8Array {
+  return encodeTuple(txToTuple(tx));
+}
+
+/** Decodes an unsigned tx; malformed bytes throw `CodecError`. */
+export function decodeTx(bytes: Uint8Array): Tx {
+  return txFromTuple(decodeTuple(bytes, 7, "tx"));
+}
+
+/** The tx id: sha256 of its canonical encoding. */
+export function txHash(tx: Tx): Uint8Array {
+  return sha256(encodeTx(tx));
+}
+
+/** Signs a tx with the sender's 32-byte ed25519 seed. */
+export function signTx(tx: Tx, secretKey: Uint8Array): SignedTx {
+  return { tx, signature: ed25519Sign(txHash(tx), secretKey) };
+}
+
+/** Canonical tuple of a signed tx: [tx tuple, signature]. */
+export function signedTxToTuple(stx: SignedTx): unknown[] {
+  return [txToTuple(stx.tx), stx.signature];
+}
+
+/** Reads a signed tx from its decoded tuple. */
+export function signedTxFromTuple(value: unknown): SignedTx {
+  const [tx, signature] = expectTuple(value, 2, "signedTx");
+  return {
+    tx: txFromTuple(tx),
+    signature: expectBytes(signature, "signedTx.signature", ED25519_SIGNATURE_LENGTH),
+  };
+}
+
+/** Canonical bytes of a signed tx (the wire and storage form). */
+export function encodeSignedTx(stx: SignedTx): Uint8Array {
+  return encodeTuple(signedTxToTuple(stx));
+}
+
+/** Decodes a signed tx; malformed bytes throw `CodecError`. */
+export function decodeSignedTx(bytes: Uint8Array): SignedTx {
+  return signedTxFromTuple(decodeTuple(bytes, 2, "signedTx"));
+}
