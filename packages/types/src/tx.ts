@@ -3,6 +3,7 @@ import { ADDRESS_LENGTH, MAX_SHARD_ID } from "./address.ts";
 import {
   amountToWire,
   decodeTuple,
+  decodeValue,
   encodeTuple,
   expectAmount,
   expectBytes,
@@ -132,4 +133,29 @@ export function encodeSignedTx(stx: SignedTx): Uint8Array {
 /** Decodes a signed tx; malformed bytes throw `CodecError`. */
 export function decodeSignedTx(bytes: Uint8Array): SignedTx {
   return signedTxFromTuple(decodeTuple(bytes, 2, "signedTx"));
+}
+
+/** Canonical bytes of a batch of signed txs: an array of their encodings (what clients POST as application/msgpack). */
+export function encodeTxBatch(stxs: SignedTx[]): Uint8Array {
+  return encodeTuple(stxs.map(encodeSignedTx));
+}
+
+/**
+ * Decodes either one signed tx or a batch made by `encodeTxBatch`; malformed bytes throw `CodecError`.
+ * A signed tx is a 2-tuple whose first field is a tuple, a batch an array of byte strings: the two never collide.
+ */
+export function decodeTxSubmission(bytes: Uint8Array): { txs: SignedTx[]; batch: boolean } {
+  const value = decodeValue(bytes, "txs");
+  if (Array.isArray(value) && value.every((v) => v instanceof Uint8Array)) {
+    const txs = value.map((item, i) => {
+      try {
+        return decodeSignedTx(item);
+      } catch (err) {
+        if (err instanceof CodecError) throw new CodecError(err.type, `txs[${i}]: ${err.message}`);
+        throw err;
+      }
+    });
+    return { txs, batch: true };
+  }
+  return { txs: [decodeSignedTx(bytes)], batch: false };
 }

@@ -1,0 +1,101 @@
+import { bytesEqual, ed25519Sign, ed25519Verify } from "@vshard/crypto";
+import type { ConsensusContext, ConsensusPlugin } from "@vshard/engine";
+import { type Header, headerHash } from "@vshard/types";
+
+/** Parameters of the solo plugin. */
+export interface SoloOptions {
+  /** Target time between blocks. */
+  blockIntervalMs: number;
+  /** Produce blocks even when the mempool is empty (a visible heartbeat for dev chains). */
+  emptyBlocks: boolean;
+}
+
+/** 250 ms blocks: sub-second finality for a dev chain; empty blocks on, so a running chain is visibly alive. */
+export const defaultSoloOptions: SoloOptions = { blockIntervalMs: 250, emptyBlocks: true };
+
+/** Reads solo parameters, falling back to the defaults. */
+export function soloOptionsFrom(params: Record<string, unknown>): SoloOptions {
+  const interval = params.blockIntervalMs;
+  return {
+    blockIntervalMs:
+      typeof interval === "number" && interval > 0 ? interval : defaultSoloOptions.blockIntervalMs,
+    emptyBlocks:
+      typeof params.emptyBlocks === "boolean" ? params.emptyBlocks : defaultSoloOptions.emptyBlocks,
+  };
+}
+
+/**
+ * One authority proposes every block and finalises it at once: its certificate is the authority's ed25519 signature over
+ * the header hash. For dev chains and single-node benchmarks.
+ */
+export class SoloConsensus implements ConsensusPlugin {
+  readonly name = "solo";
+  private readonly opts: SoloOptions;
+  private readonly authority: Uint8Array;
+  private cancelTimer: (() => void) | null = null;
+  private running = false;
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(private readonly ctx: ConsensusContext) {
+    this.opts = soloOptionsFrom(ctx.params);
+    const members = ctx.committee.members;
+    if (members.length !== 1)
+      throw new Error(`solo consensus needs a committee of exactly one, got ${members.length}`);
+    this.authority = members[0].publicKey;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    // The genesis block is final by definition; so is everything a solo authority committed before a restart.
+    this.ctx.app.markFinalized(this.ctx.app.head().height);
+    if (!bytesEqual(this.ctx.keys.ed25519.publicKey, this.authority)) {
+      this.ctx.logger.info({}, "solo: this node is not the authority; it follows only");
+      return;
+    }
+    this.schedule(this.opts.blockIntervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    await this.inFlight;
+  }
+
+  verifyCertificate(header: Header): boolean {
+    return ed25519Verify(header.certificate, headerHash(header), this.authority);
+  }
+
+  private schedule(ms: number): void {
+    if (!this.running) return;
+    this.cancelTimer = this.ctx.clock.setTimer(ms, () => {
+      this.inFlight = this.produce();
+    });
+  }
+
+  private async produce(): Promise<void> {
+    const started = this.ctx.clock.now();
+    try {
+      const { app, keys } = this.ctx;
+      const assembled = await app.prepareProposal({
+        proposer: keys.ed25519.publicKey,
+        time: started,
+        epoch: 0,
+      });
+      if (assembled.block.txs.length > 0 || this.opts.emptyBlocks) {
+        assembled.block.header.certificate = ed25519Sign(
+          headerHash(assembled.block.header),
+          keys.ed25519.secretKey,
+        );
+        const head = await app.commitBlock(assembled);
+        app.markFinalized(head.height);
+      }
+    } catch (err) {
+      // A failed round (e.g. a storage error) is logged and retried on the next tick; the node keeps serving.
+      this.ctx.logger.error({ err }, "solo: block production failed");
+    }
+    const elapsed = this.ctx.clock.now() - started;
+    this.schedule(Math.max(0, this.opts.blockIntervalMs - elapsed));
+  }
+}

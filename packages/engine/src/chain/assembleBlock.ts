@@ -1,0 +1,75 @@
+import { EMPTY_MERKLE_ROOT, hexToBytes, merkleRoot, sha256 } from "@vshard/crypto";
+import { type Account, type Block, cidOfBytes, encodeAccount, encodeBody, type Header } from "@vshard/types";
+import {
+  type AccountMap,
+  type ExecutionResult,
+  executeTxs,
+  type PreparedTx,
+  touchedAddresses,
+} from "../execution/executeTxs.ts";
+import type { SparseMerkleTree } from "../state/index.ts";
+
+/** Where a new block goes: its parent and what the proposer stamps on it. */
+export interface BlockContext {
+  chainId: number;
+  shard: number;
+  height: number;
+  parentHash: Uint8Array;
+  parentStateRoot: Uint8Array;
+  proposer: Uint8Array;
+  proposerHex: string;
+  time: number;
+  epoch: number;
+}
+
+/** A block with everything its commit writes: the executed state changes and the new state-tree nodes. */
+export interface AssembledBlock {
+  block: Block;
+  execution: ExecutionResult;
+  stateNodes: Array<[Uint8Array, Uint8Array]>;
+}
+
+/** The state-tree key of an account: sha256 of its address, so keys spread evenly over the tree. */
+export function stateKeyOf(address: Uint8Array): Uint8Array {
+  return sha256(address);
+}
+
+/** The state-tree value hash of an account. */
+export function stateValueHashOf(account: Account): Uint8Array {
+  return sha256(encodeAccount(account));
+}
+
+/**
+ * Executes `txs` on top of the parent state and builds the header: state root from the tree update (cost grows with the
+ * accounts touched), tx root over tx hashes, body CID. `loadAccounts` reads committed accounts by address hex.
+ */
+export async function assembleBlock(
+  ctx: BlockContext,
+  txs: PreparedTx[],
+  modules: { tree: SparseMerkleTree; loadAccounts: (hexes: string[]) => Promise<AccountMap> },
+  opts: { skipInvalid: boolean },
+): Promise<AssembledBlock> {
+  const accounts = await modules.loadAccounts([...touchedAddresses(txs, ctx.proposerHex)]);
+  const execution = executeTxs(txs, accounts, ctx.proposerHex, opts);
+  const updates = [...execution.changed].map(([hex, account]) => ({
+    key: stateKeyOf(hexToBytes(hex)),
+    valueHash: stateValueHashOf(account),
+  }));
+  const { root, newNodes } = await modules.tree.update(ctx.parentStateRoot, updates);
+  const body = execution.applied.map((t) => t.stx);
+  const header: Header = {
+    chainId: ctx.chainId,
+    shard: ctx.shard,
+    height: ctx.height,
+    parentHash: ctx.parentHash,
+    stateRoot: root,
+    txRoot: merkleRoot(execution.applied.map((t) => t.hash)),
+    receiptRoot: EMPTY_MERKLE_ROOT,
+    bodyCid: cidOfBytes(encodeBody(body)),
+    proposer: ctx.proposer,
+    time: ctx.time,
+    epoch: ctx.epoch,
+    certificate: new Uint8Array(0),
+  };
+  return { block: { header, txs: body }, execution, stateNodes: newNodes };
+}

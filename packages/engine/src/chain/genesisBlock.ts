@@ -1,0 +1,79 @@
+import { bytesEqual, bytesToHex, EMPTY_MERKLE_ROOT } from "@vshard/crypto";
+import type { ChainHead, LedgerDb } from "@vshard/storage";
+import { type Block, cidOfBytes, encodeBody, headerHash, ZERO_HASH } from "@vshard/types";
+import { GenesisError } from "../errors.ts";
+import { EMPTY_STATE_ROOT, SparseMerkleTree } from "../state/index.ts";
+import { stateKeyOf, stateValueHashOf } from "./assembleBlock.ts";
+import type { ChainOptions } from "./chainOptions.ts";
+import type { Genesis } from "./genesis.ts";
+
+/** The genesis block of a chain and the state-tree nodes of its initial accounts (deterministic). */
+export async function buildGenesisBlock(
+  genesis: Genesis,
+): Promise<{ block: Block; stateNodes: Array<[Uint8Array, Uint8Array]> }> {
+  // The tree starts empty, so the update reads no node.
+  const tree = new SparseMerkleTree({ get: async () => null });
+  const updates = genesis.accounts.map((a) => ({
+    key: stateKeyOf(a.address),
+    valueHash: stateValueHashOf(a.account),
+  }));
+  const { root, newNodes } = await tree.update(EMPTY_STATE_ROOT, updates);
+  const block: Block = {
+    header: {
+      chainId: genesis.chainId,
+      shard: genesis.shard,
+      height: 0,
+      parentHash: ZERO_HASH,
+      stateRoot: root,
+      txRoot: EMPTY_MERKLE_ROOT,
+      receiptRoot: EMPTY_MERKLE_ROOT,
+      bodyCid: cidOfBytes(encodeBody([])),
+      proposer: genesis.authority,
+      time: genesis.time,
+      epoch: 0,
+      certificate: new Uint8Array(0),
+    },
+    txs: [],
+  };
+  return { block, stateNodes: newNodes };
+}
+
+/**
+ * Commits the genesis block into an empty data folder, or checks that the folder holds this genesis. Returns the
+ * head to resume from and its block time.
+ */
+export async function commitGenesis(
+  opts: ChainOptions,
+  genesis: Genesis,
+  db: LedgerDb,
+): Promise<{ head: ChainHead; time: number }> {
+  if (genesis.chainId !== opts.chainId || genesis.shard !== opts.shard)
+    throw new GenesisError(
+      { code: "GENESIS_ERROR_INVALID", path: "$.chainId" },
+      `genesis is for chain ${genesis.chainId} shard ${genesis.shard}, the node runs chain ${opts.chainId} shard ${opts.shard}`,
+    );
+  const { block, stateNodes } = await buildGenesisBlock(genesis);
+  const hash = headerHash(block.header);
+  const existing = await db.getHead(opts.chainId, opts.shard);
+  if (existing) {
+    const stored = await db.getHashByHeight(opts.chainId, opts.shard, 0);
+    if (!stored || !bytesEqual(stored, hash))
+      throw new GenesisError(
+        { code: "GENESIS_ERROR_INVALID", path: "$" },
+        `the data folder holds chain ${opts.chainId} shard ${opts.shard} with genesis ${stored ? bytesToHex(stored) : "(none)"}, ` +
+          `not the configured genesis ${bytesToHex(hash)}: use another data folder or the genesis it was created with`,
+      );
+    const header = await db.getHeader(existing.hash);
+    return { head: existing, time: header?.time ?? genesis.time };
+  }
+  await db.commitBlock({
+    chainId: opts.chainId,
+    shard: opts.shard,
+    block,
+    blockHash: hash,
+    accounts: genesis.accounts,
+    stateNodes,
+    receipts: [],
+  });
+  return { head: { height: 0, hash, stateRoot: block.header.stateRoot }, time: genesis.time };
+}

@@ -1,0 +1,43 @@
+import { bytesToHex, type SignatureSet } from "@vshard/crypto";
+import { addressFromPublicKey, encodeSignedTx, type SignedTx, TxKind, txHash } from "@vshard/types";
+import { TxError } from "../errors.ts";
+import type { PreparedTx } from "../execution/executeTxs.ts";
+import type { ChainOptions } from "./chainOptions.ts";
+
+/** Derives hash, sender address and size of a signed tx once. */
+export function prepareTx(stx: SignedTx): PreparedTx {
+  const hash = txHash(stx.tx);
+  const senderAddress = addressFromPublicKey(stx.tx.sender);
+  return {
+    stx,
+    hash,
+    hashHex: bytesToHex(hash),
+    senderAddress,
+    senderHex: bytesToHex(senderAddress),
+    size: encodeSignedTx(stx).length,
+  };
+}
+
+/** The signature check a tx needs, as data: the node runs it on the verify pool. */
+export function txSignatureSet(t: PreparedTx): SignatureSet {
+  return { scheme: "ed25519", publicKey: t.stx.tx.sender, message: t.hash, signature: t.stx.signature };
+}
+
+/** Checks that need no state: chain, shard, kind, fee, amount, size. Throws `TxError`. */
+export function checkTxStateless(t: PreparedTx, opts: ChainOptions): void {
+  const tx = t.stx.tx;
+  const fail = (code: TxError["code"], message: string): never => {
+    throw new TxError({ code, txHash: t.hashHex }, message);
+  };
+  if (tx.chainId !== opts.chainId)
+    fail("TX_ERROR_WRONG_CHAIN", `tx is for chain ${tx.chainId}, this is chain ${opts.chainId}`);
+  if (tx.shard !== opts.shard)
+    fail("TX_ERROR_WRONG_SHARD", `tx is for shard ${tx.shard}, this is shard ${opts.shard}`);
+  if (tx.kind !== TxKind.Transfer)
+    fail("TX_ERROR_UNSUPPORTED_KIND", `tx kind ${tx.kind} is not accepted on this chain`);
+  if (tx.fee < opts.minFee)
+    fail("TX_ERROR_FEE_TOO_LOW", `fee ${tx.fee} is below the minimum fee ${opts.minFee}`);
+  if (tx.payload.amount === 0n) fail("TX_ERROR_ZERO_AMOUNT", "a transfer must move a positive amount");
+  if (t.size > opts.maxTxBytes)
+    fail("TX_ERROR_TOO_LARGE", `tx is ${t.size} bytes, the limit is ${opts.maxTxBytes}`);
+}

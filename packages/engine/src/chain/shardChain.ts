@@ -1,0 +1,275 @@
+import { bytesEqual, bytesToHex, hexToBytes, type SignatureVerifier } from "@vshard/crypto";
+import type { ChainHead, LedgerDb } from "@vshard/storage";
+import {
+  type Account,
+  addressFromPublicKey,
+  type Block,
+  EMPTY_ACCOUNT,
+  headerHash,
+  type SignedTx,
+} from "@vshard/types";
+import { BlockError } from "../errors.ts";
+import type { AccountMap } from "../execution/executeTxs.ts";
+import { Mempool } from "../mempool/index.ts";
+import { SparseMerkleTree, type StateProof } from "../state/index.ts";
+import { type AssembledBlock, assembleBlock, stateKeyOf } from "./assembleBlock.ts";
+import type { ChainOptions } from "./chainOptions.ts";
+import { checkProposal } from "./checkProposal.ts";
+import { type Genesis, genesisSupply } from "./genesis.ts";
+import { commitGenesis } from "./genesisBlock.ts";
+import { type SubmitResult, TxAdmission } from "./txAdmission.ts";
+
+/** Emitted after each block commit (and again when finality advances). */
+export interface ChainEvent {
+  type: "block" | "finalized";
+  height: number;
+  hash: Uint8Array;
+  block?: Block;
+}
+
+/** Where a transaction stands. */
+export type TxStatus =
+  | { status: "pending"; stx: SignedTx }
+  | {
+      status: "included" | "final";
+      stx: SignedTx;
+      height: number;
+      index: number;
+      blockHash: Uint8Array;
+      fee: bigint;
+    };
+
+/**
+ * One shard chain on one node: committed state in the LedgerDb, the mempool, and the ABCI-like lifecycle that a
+ * consensus plugin drives — `prepareProposal`, `processProposal`, `commitBlock`, `markFinalized`.
+ * Block assembly and commit run one at a time; reads that must see one consistent state take the same lock.
+ */
+export class ShardChain {
+  readonly opts: ChainOptions;
+  readonly genesis: Genesis;
+  readonly supply: bigint;
+  readonly mempool: Mempool;
+  private readonly db: LedgerDb;
+  private readonly tree: SparseMerkleTree;
+  private readonly admission: TxAdmission;
+  private currentHead: ChainHead;
+  private headTime: number;
+  private finalized = 0;
+  private lock: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(e: ChainEvent) => void>();
+
+  private constructor(
+    opts: ChainOptions,
+    genesis: Genesis,
+    head: { head: ChainHead; time: number },
+    modules: { db: LedgerDb; verifier: SignatureVerifier },
+  ) {
+    this.opts = opts;
+    this.genesis = genesis;
+    this.supply = genesisSupply(genesis);
+    this.db = modules.db;
+    this.currentHead = head.head;
+    this.headTime = head.time;
+    this.mempool = new Mempool(opts.mempool);
+    this.tree = new SparseMerkleTree({ get: (hash) => this.db.getStateNode(opts.chainId, opts.shard, hash) });
+    this.admission = new TxAdmission(opts, {
+      mempool: this.mempool,
+      verifier: modules.verifier,
+      loadAccounts: (hexes) => this.loadAccounts(hexes),
+      txLocation: (hash) => this.db.getTxLocation(hash),
+      commitCount: () => this.currentHead.height,
+    });
+  }
+
+  /** Opens the chain in `db`, committing the genesis block on first start; refuses a data folder of another genesis. */
+  static async create(
+    opts: ChainOptions,
+    genesis: Genesis,
+    modules: { db: LedgerDb; verifier: SignatureVerifier },
+  ): Promise<ShardChain> {
+    const head = await commitGenesis(opts, genesis, modules.db);
+    return new ShardChain(opts, genesis, head, modules);
+  }
+
+  /** The last committed block. */
+  head(): ChainHead {
+    return this.currentHead;
+  }
+
+  /** Height of the last final block. */
+  finalizedHeight(): number {
+    return this.finalized;
+  }
+
+  /** Subscribes to block and finality events; returns the unsubscribe function. */
+  subscribe(listener: (e: ChainEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Admits signed transactions to the mempool: one result per input, in order. */
+  submitTxs(stxs: SignedTx[]): Promise<SubmitResult[]> {
+    return this.admission.submit(stxs);
+  }
+
+  /** Whether the node can take more transactions now (signature pool and mempool have room). */
+  canAcceptTxs(): boolean {
+    return this.admission.canAcceptWork();
+  }
+
+  /** Builds the next block from the mempool (invalid txs are skipped and dropped), without a certificate. */
+  prepareProposal(ctx: { proposer: Uint8Array; time: number; epoch: number }): Promise<AssembledBlock> {
+    return this.withLock(async () => {
+      const nonces = (hex: string) => this.admission.committedNonce(hex);
+      const selected = this.mempool.selectForBlock(
+        { maxTxs: this.opts.maxBlockTxs, maxBytes: this.opts.maxBlockBytes },
+        nonces,
+      );
+      const assembled = await assembleBlock(this.nextContext(ctx), selected, this.assemblyModules(), {
+        skipInvalid: true,
+      });
+      for (const { tx } of assembled.execution.rejected) this.mempool.remove(tx.hashHex);
+      return assembled;
+    });
+  }
+
+  /** Validates a block proposed by another node: limits, roots, signatures (on the pool) and re-execution. */
+  processProposal(block: Block): Promise<AssembledBlock> {
+    return this.withLock(async () => {
+      const txs = await checkProposal(
+        block,
+        { ...this.currentHead, time: this.headTime },
+        this.opts,
+        this.admission,
+      );
+      const h = block.header;
+      const ctx = this.nextContext({ proposer: h.proposer, time: h.time, epoch: h.epoch });
+      const assembled = await assembleBlock(ctx, txs, this.assemblyModules(), { skipInvalid: false }).catch(
+        (err) => {
+          throw new BlockError(
+            { code: "BLOCK_ERROR_INVALID_TX", height: h.height },
+            `block ${h.height}: ${(err as Error).message}`,
+          );
+        },
+      );
+      if (!bytesEqual(assembled.block.header.stateRoot, h.stateRoot))
+        throw new BlockError(
+          { code: "BLOCK_ERROR_BAD_STATE_ROOT", height: h.height },
+          `block ${h.height}: state root does not match execution`,
+        );
+      assembled.block.header = h;
+      return assembled;
+    });
+  }
+
+  /** Commits an assembled block (its header now carrying the certificate) in one atomic batch. */
+  commitBlock(assembled: AssembledBlock): Promise<ChainHead> {
+    return this.withLock(async () => {
+      const { block, execution, stateNodes } = assembled;
+      if (block.header.height !== this.currentHead.height + 1)
+        throw new BlockError(
+          { code: "BLOCK_ERROR_WRONG_HEIGHT", height: block.header.height },
+          `expected height ${this.currentHead.height + 1}`,
+        );
+      const hash = headerHash(block.header);
+      const accounts = [...execution.changed].map(([hex, account]) => ({
+        address: hexToBytes(hex),
+        account,
+      }));
+      await this.db.commitBlock({
+        chainId: this.opts.chainId,
+        shard: this.opts.shard,
+        block,
+        blockHash: hash,
+        accounts,
+        stateNodes,
+        receipts: [],
+      });
+      this.currentHead = { height: block.header.height, hash, stateRoot: block.header.stateRoot };
+      this.headTime = block.header.time;
+      this.admission.onBlockCommitted(execution);
+      this.emit({ type: "block", height: block.header.height, hash, block });
+      return this.currentHead;
+    });
+  }
+
+  /** Marks every block up to `height` final (the plugin decides when). */
+  markFinalized(height: number): void {
+    if (height <= this.finalized) return;
+    this.finalized = Math.min(height, this.currentHead.height);
+    this.emit({ type: "finalized", height: this.finalized, hash: this.currentHead.hash });
+  }
+
+  /** An account's committed state with its inclusion (or absence) proof against the head's state root. */
+  getAccountWithProof(
+    address: Uint8Array,
+  ): Promise<{ account: Account; proof: StateProof; head: ChainHead }> {
+    return this.withLock(async () => {
+      const head = this.currentHead;
+      const account = (await this.db.getAccount(this.opts.chainId, this.opts.shard, address)) ?? {
+        ...EMPTY_ACCOUNT,
+      };
+      const proof = await this.tree.prove(head.stateRoot, stateKeyOf(address));
+      return { account, proof, head };
+    });
+  }
+
+  /** Pending, included or final, with where it was included. */
+  async getTx(hashHex: string): Promise<TxStatus | null> {
+    const pending = this.mempool.get(hashHex);
+    if (pending) return { status: "pending", stx: pending.stx };
+    const loc = await this.db.getTxLocation(hexToBytes(hashHex));
+    if (!loc) return null;
+    const block = await this.db.getBlock(loc.blockHash);
+    if (!block) return null;
+    const stx = block.txs[loc.index];
+    const status = loc.height <= this.finalized ? "final" : "included";
+    return { status, stx, height: loc.height, index: loc.index, blockHash: loc.blockHash, fee: stx.tx.fee };
+  }
+
+  /** A committed block by height or hash. */
+  async getBlock(id: number | Uint8Array): Promise<Block | null> {
+    if (typeof id === "number") return this.db.getBlockByHeight(this.opts.chainId, this.opts.shard, id);
+    return this.db.getBlock(id);
+  }
+
+  private nextContext(ctx: { proposer: Uint8Array; time: number; epoch: number }) {
+    const head = this.currentHead;
+    return {
+      chainId: this.opts.chainId,
+      shard: this.opts.shard,
+      height: head.height + 1,
+      parentHash: head.hash,
+      parentStateRoot: head.stateRoot,
+      proposer: ctx.proposer,
+      proposerHex: bytesToHex(addressFromPublicKey(ctx.proposer)),
+      // Block times strictly increase, even if the wall clock steps back.
+      time: Math.max(ctx.time, this.headTime + 1),
+      epoch: ctx.epoch,
+    };
+  }
+
+  private assemblyModules() {
+    return { tree: this.tree, loadAccounts: (hexes: string[]) => this.loadAccounts(hexes) };
+  }
+
+  private async loadAccounts(hexes: string[]): Promise<AccountMap> {
+    const found = await this.db.getAccounts(this.opts.chainId, this.opts.shard, hexes.map(hexToBytes));
+    const out: AccountMap = new Map();
+    hexes.forEach((hex, i) => {
+      const a = found[i];
+      if (a) out.set(hex, a);
+    });
+    return out;
+  }
+
+  private withLock<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private emit(e: ChainEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+}

@@ -1,0 +1,159 @@
+import { hexToBytes, type SignatureVerifier } from "@vshard/crypto";
+import type { TxLocation } from "@vshard/storage";
+import { EMPTY_ACCOUNT, type LedgerError, type SignedTx } from "@vshard/types";
+import { TxError } from "../errors.ts";
+import type { AccountMap, ExecutionResult, PreparedTx } from "../execution/executeTxs.ts";
+import { type Mempool, MempoolError } from "../mempool/index.ts";
+import type { ChainOptions } from "./chainOptions.ts";
+import type { SignatureChecker } from "./checkProposal.ts";
+import { checkTxStateless, prepareTx, txSignatureSet } from "./prepareTx.ts";
+
+/** The outcome of submitting one transaction. */
+export type SubmitResult = { ok: true; hash: string } | { ok: false; hash?: string; error: LedgerError };
+
+/**
+ * How many times admission re-reads sender accounts when blocks commit while it reads them; after that it admits on
+ * the last read (the mempool drops whatever a later commit makes stale).
+ */
+const MAX_ACCOUNT_REREADS = 3;
+
+/**
+ * The path of a transaction into the mempool: stateless rules, signature on the verify pool, then the mempool's
+ * nonce, balance and capacity rules against the sender's committed account.
+ */
+export class TxAdmission implements SignatureChecker {
+  /** Committed nonces of the senders that have txs in the mempool: what block selection starts each run at. */
+  private readonly nonces = new Map<string, number>();
+
+  constructor(
+    private readonly opts: ChainOptions,
+    private readonly modules: {
+      mempool: Mempool;
+      verifier: SignatureVerifier;
+      loadAccounts: (hexes: string[]) => Promise<AccountMap>;
+      txLocation: (hash: Uint8Array) => Promise<TxLocation | null>;
+      commitCount: () => number;
+    },
+  ) {}
+
+  /** False while the signature pool is saturated or the mempool is full: callers should back off (HTTP 503). */
+  canAcceptWork(): boolean {
+    return this.modules.verifier.canAcceptWork() && this.modules.mempool.size() < this.opts.mempool.maxTxs;
+  }
+
+  verifyTxSignatures(txs: PreparedTx[]): Promise<boolean[]> {
+    return this.modules.verifier.verify(txs.map(txSignatureSet));
+  }
+
+  /** The committed nonce of a sender with pending txs. */
+  committedNonce(senderHex: string): number {
+    return this.nonces.get(senderHex) ?? 0;
+  }
+
+  async submit(stxs: SignedTx[]): Promise<SubmitResult[]> {
+    const results: SubmitResult[] = new Array(stxs.length);
+    const prepared = stxs.map(prepareTx);
+    const candidates: number[] = [];
+    prepared.forEach((t, i) => {
+      try {
+        checkTxStateless(t, this.opts);
+        candidates.push(i);
+      } catch (err) {
+        results[i] = { ok: false, hash: t.hashHex, error: err as LedgerError };
+      }
+    });
+    if (candidates.length > 0 && !this.modules.verifier.canAcceptWork()) {
+      for (const i of candidates) results[i] = busy(prepared[i]);
+      return results;
+    }
+    const valid = await this.verifyTxSignatures(candidates.map((i) => prepared[i]));
+    const signed = candidates.filter((i, k) => {
+      if (valid[k]) return true;
+      const t = prepared[i];
+      results[i] = {
+        ok: false,
+        hash: t.hashHex,
+        error: new TxError(
+          { code: "TX_ERROR_BAD_SIGNATURE", txHash: t.hashHex },
+          "signature does not verify for the sender's public key",
+        ),
+      };
+      return false;
+    });
+    const accounts = await this.readSenders(signed.map((i) => prepared[i].senderHex));
+    for (const i of signed) results[i] = await this.addToMempool(prepared[i], accounts);
+    return results;
+  }
+
+  /** Keeps the mempool and the nonce table in step with a committed block. */
+  onBlockCommitted(execution: ExecutionResult): void {
+    for (const [hex, account] of execution.changed)
+      if (this.nonces.has(hex)) this.nonces.set(hex, account.nonce);
+    this.modules.mempool.onBlockCommitted(
+      execution.applied.map((t) => t.hashHex),
+      execution.changed,
+    );
+    for (const hex of new Set(execution.applied.map((t) => t.senderHex)))
+      if (this.modules.mempool.pendingOf(hex).length === 0) this.nonces.delete(hex);
+  }
+
+  private async readSenders(hexes: string[]): Promise<AccountMap> {
+    const unique = [...new Set(hexes)];
+    let accounts: AccountMap = new Map();
+    for (let attempt = 0; attempt < MAX_ACCOUNT_REREADS; attempt++) {
+      const before = this.modules.commitCount();
+      accounts = await this.modules.loadAccounts(unique);
+      if (this.modules.commitCount() === before) break;
+    }
+    return accounts;
+  }
+
+  private async addToMempool(t: PreparedTx, accounts: AccountMap): Promise<SubmitResult> {
+    const account = accounts.get(t.senderHex) ?? EMPTY_ACCOUNT;
+    const tx = t.stx.tx;
+    try {
+      this.modules.mempool.add(
+        {
+          hash: t.hash,
+          hashHex: t.hashHex,
+          stx: t.stx,
+          senderAddress: t.senderAddress,
+          senderHex: t.senderHex,
+          nonce: tx.nonce,
+          fee: tx.fee,
+          cost: tx.fee + tx.payload.amount,
+          size: t.size,
+        },
+        account,
+      );
+      this.nonces.set(t.senderHex, Math.max(account.nonce, this.nonces.get(t.senderHex) ?? 0));
+      return { ok: true, hash: t.hashHex };
+    } catch (err) {
+      if (
+        err instanceof MempoolError &&
+        err.code === "MEMPOOL_ERROR_NONCE_TOO_LOW" &&
+        (await this.modules.txLocation(hexToBytes(t.hashHex)))
+      )
+        return {
+          ok: false,
+          hash: t.hashHex,
+          error: new TxError(
+            { code: "TX_ERROR_ALREADY_INCLUDED", txHash: t.hashHex },
+            "this transaction is already in a block",
+          ),
+        };
+      return { ok: false, hash: t.hashHex, error: err as LedgerError };
+    }
+  }
+}
+
+function busy(t: PreparedTx): SubmitResult {
+  return {
+    ok: false,
+    hash: t.hashHex,
+    error: new TxError(
+      { code: "TX_ERROR_NODE_BUSY", txHash: t.hashHex },
+      "the node's signature pool is saturated; retry shortly",
+    ),
+  };
+}

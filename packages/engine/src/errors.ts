@@ -1,0 +1,41 @@
+import { LedgerError } from "@vshard/types";
+
+/** Why a transaction is refused, at admission or at execution. */
+export type TxErrorCode =
+  | "TX_ERROR_BAD_SIGNATURE"
+  | "TX_ERROR_WRONG_CHAIN"
+  | "TX_ERROR_WRONG_SHARD"
+  | "TX_ERROR_UNSUPPORTED_KIND"
+  | "TX_ERROR_FEE_TOO_LOW"
+  | "TX_ERROR_ZERO_AMOUNT"
+  | "TX_ERROR_TOO_LARGE"
+  | "TX_ERROR_NONCE_MISMATCH"
+  | "TX_ERROR_INSUFFICIENT_BALANCE"
+  | "TX_ERROR_BALANCE_OVERFLOW"
+  | "TX_ERROR_ALREADY_INCLUDED"
+  | "TX_ERROR_NODE_BUSY";
+
+/** A transaction refused, with the reason in `code` and the numbers in the message. */
+export class TxError extends LedgerError<{ code: TxErrorCode; txHash?: string }> {}
+
+/** Why a proposed or received block is refused. */
+export type BlockErrorCode =
+  | "BLOCK_ERROR_WRONG_CHAIN"
+  | "BLOCK_ERROR_WRONG_HEIGHT"
+  | "BLOCK_ERROR_WRONG_PARENT"
+  | "BLOCK_ERROR_TOO_MANY_TXS"
+  | "BLOCK_ERROR_TOO_LARGE"
+  | "BLOCK_ERROR_BAD_TX_ROOT"
+  | "BLOCK_ERROR_BAD_BODY_CID"
+  | "BLOCK_ERROR_BAD_SIGNATURE"
+  | "BLOCK_ERROR_INVALID_TX"
+  | "BLOCK_ERROR_BAD_STATE_ROOT"
+  | "BLOCK_ERROR_BAD_RECEIPT_ROOT"
+  | "BLOCK_ERROR_BAD_CERTIFICATE"
+  | "BLOCK_ERROR_TIME";
+
+/** A block that does not follow the chain's rules. */
+export class BlockError extends LedgerError<{ code: BlockErrorCode; height?: number }> {}
+
+/** Why a genesis file is refused. */
+export class GenesisError extends LedgerError<{ code: "GENESIS_ERROR_INVALID"; path: string }> {}

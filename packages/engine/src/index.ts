@@ -1,0 +1,14 @@
+export * from "./chain/assembleBlock.ts";
+export * from "./chain/chainOptions.ts";
+export * from "./chain/genesis.ts";
+export * from "./chain/genesisBlock.ts";
+export * from "./chain/prepareTx.ts";
+export * from "./chain/shardChain.ts";
+export type { SubmitResult } from "./chain/txAdmission.ts";
+export * from "./consensus/clock.ts";
+export * from "./consensus/interface.ts";
+export * from "./errors.ts";
+export * from "./execution/executeTxs.ts";
+export * from "./logger.ts";
+export * from "./mempool/index.ts";
+export * from "./state/index.ts";

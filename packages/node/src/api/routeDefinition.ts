@@ -1,0 +1,40 @@
+import type { ShardChain } from "@vshard/engine";
+import type { FastifyReply, FastifyRequest, FastifySchema } from "fastify";
+import type { NodeMetrics } from "../metrics.ts";
+
+/** What handlers work on. */
+export interface ApiContext {
+  chain: ShardChain;
+  metrics: NodeMetrics;
+  limits: ApiLimits;
+}
+
+/** Limits of the HTTP API. */
+export interface ApiLimits {
+  /** Largest request body accepted. */
+  bodyLimitBytes: number;
+  /** Most transactions in one POST /v1/txs. */
+  maxBatchTxs: number;
+}
+
+/** 8 MiB bodies and 5,000-tx batches: one full block's worth of JSON transfers (~300 bytes each) fits in one request. */
+export const defaultApiLimits: ApiLimits = { bodyLimitBytes: 8 * 1024 * 1024, maxBatchTxs: 5_000 };
+
+/** A route as data: the definitions file of a namespace lists these; the server registers them and the OpenAPI doc. */
+export interface RouteDefinition {
+  method: "GET" | "POST";
+  url: string;
+  operationId: string;
+  summary: string;
+  schema: FastifySchema;
+  /** Content types the body may have, when not only JSON. */
+  bodyContentTypes?: string[];
+  handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+}
+
+/** The `{code, message}` body of every error response. */
+export const errorResponseSchema = {
+  type: "object",
+  required: ["code", "message"],
+  properties: { code: { type: "string" }, message: { type: "string" } },
+} as const;

@@ -1,0 +1,87 @@
+import { bytesToHex, hexToBytes } from "@vshard/crypto";
+import { stateProofToJson } from "@vshard/engine";
+import { AddressError, parseSubAccount, subAccountToText } from "@vshard/types";
+import { ApiError } from "../apiError.ts";
+import { blockToJson } from "../blockJson.ts";
+import type { ApiContext, RouteDefinition } from "../routeDefinition.ts";
+
+/** Head, blocks and accounts of the node's chain. */
+export function chainRoutes(ctx: ApiContext): RouteDefinition[] {
+  const { chain } = ctx;
+  return [
+    {
+      method: "GET",
+      url: "/v1/head",
+      operationId: "getHead",
+      summary: "The last committed block and the last final height",
+      schema: {},
+      async handler() {
+        const head = chain.head();
+        return {
+          chainId: chain.opts.chainId,
+          shard: chain.opts.shard,
+          height: head.height,
+          hash: bytesToHex(head.hash),
+          stateRoot: bytesToHex(head.stateRoot),
+          finalizedHeight: chain.finalizedHeight(),
+          mempoolTxs: chain.mempool.size(),
+        };
+      },
+    },
+    {
+      method: "GET",
+      url: "/v1/blocks/:id",
+      operationId: "getBlock",
+      summary:
+        "A committed block by height (decimal) or hash (64 hex digits); ?txs=full for whole transactions",
+      schema: {
+        params: {
+          type: "object",
+          properties: { id: { type: "string", pattern: "^([0-9]{1,15}|[0-9a-f]{64})$" } },
+        },
+        querystring: { type: "object", properties: { txs: { type: "string", enum: ["hashes", "full"] } } },
+      },
+      async handler(req) {
+        const { id } = req.params as { id: string };
+        const { txs } = req.query as { txs?: string };
+        const block = await chain.getBlock(id.length === 64 ? hexToBytes(id) : Number(id));
+        if (!block) throw new ApiError(404, "BLOCK_NOT_FOUND", `no committed block ${id}`);
+        return blockToJson(block, txs === "full");
+      },
+    },
+    {
+      method: "GET",
+      url: "/v1/accounts/:address",
+      operationId: "getAccount",
+      summary:
+        "Balance, nonce and inclusion proof of an account (vs… or vs…@shard) against the head's state root",
+      schema: { params: { type: "object", properties: { address: { type: "string", maxLength: 128 } } } },
+      async handler(req) {
+        const { address: text } = req.params as { address: string };
+        let sub: ReturnType<typeof parseSubAccount>;
+        try {
+          sub = parseSubAccount(text, chain.opts.shard);
+        } catch (err) {
+          if (err instanceof AddressError) throw new ApiError(400, err.code, err.message);
+          throw err;
+        }
+        if (sub.shard !== chain.opts.shard)
+          throw new ApiError(
+            404,
+            "SHARD_NOT_SERVED",
+            `this node serves shard ${chain.opts.shard}, not shard ${sub.shard}`,
+          );
+        const { account, proof, head } = await chain.getAccountWithProof(sub.address);
+        return {
+          address: subAccountToText(sub),
+          balance: account.balance.toString(),
+          nonce: account.nonce,
+          pendingTxs: chain.mempool.pendingOf(bytesToHex(sub.address)).length,
+          height: head.height,
+          stateRoot: bytesToHex(head.stateRoot),
+          proof: stateProofToJson(proof),
+        };
+      },
+    },
+  ];
+}

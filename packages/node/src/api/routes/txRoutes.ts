@@ -1,0 +1,117 @@
+import type { SubmitResult } from "@vshard/engine";
+import { decodeTxSubmission, type SignedTx } from "@vshard/types";
+import { ApiError, statusOfCode, toApiError } from "../apiError.ts";
+import type { ApiContext, RouteDefinition } from "../routeDefinition.ts";
+import { signedTxFromJson, signedTxToJson, type TxJson, txJsonSchema } from "../txJson.ts";
+
+const hashParam = {
+  type: "object",
+  required: ["hash"],
+  properties: { hash: { type: "string", pattern: "^[0-9a-f]{64}$", description: "tx hash, hex" } },
+} as const;
+
+function readSubmission(body: unknown, ctx: ApiContext): { txs: SignedTx[]; batch: boolean } {
+  if (typeof body !== "object" || body === null)
+    throw new ApiError(
+      415,
+      "API_ERROR_UNSUPPORTED_MEDIA_TYPE",
+      "send transactions as application/json or application/msgpack",
+    );
+  let txs: SignedTx[];
+  let batch = Array.isArray(body);
+  if (body instanceof Uint8Array) {
+    try {
+      ({ txs, batch } = decodeTxSubmission(body));
+    } catch (err) {
+      throw toApiError(err);
+    }
+  } else if (Array.isArray(body))
+    txs = (body as TxJson[]).map((item, i) => signedTxFromJson(item, `body[${i}]`));
+  else txs = [signedTxFromJson(body as TxJson)];
+  if (txs.length === 0) throw new ApiError(400, "API_ERROR_EMPTY_BATCH", "the batch holds no transaction");
+  if (txs.length > ctx.limits.maxBatchTxs)
+    throw new ApiError(
+      400,
+      "API_ERROR_BATCH_TOO_LARGE",
+      `a batch holds at most ${ctx.limits.maxBatchTxs} transactions, got ${txs.length}`,
+    );
+  return { txs, batch };
+}
+
+function resultToJson(r: SubmitResult, index: number) {
+  return r.ok
+    ? { index, ok: true, hash: r.hash }
+    : { index, ok: false, hash: r.hash, code: r.error.code, message: r.error.message };
+}
+
+/** Transactions: submit (one or a batch; JSON or msgpack) and look up. */
+export function txRoutes(ctx: ApiContext): RouteDefinition[] {
+  return [
+    {
+      method: "POST",
+      url: "/v1/txs",
+      operationId: "submitTxs",
+      summary:
+        "Submit one signed transaction or a batch (JSON, or application/msgpack made by encodeTxBatch)",
+      bodyContentTypes: ["application/json", "application/msgpack"],
+      schema: {
+        body: {
+          content: {
+            "application/json": { schema: { anyOf: [txJsonSchema, { type: "array", items: txJsonSchema }] } },
+            "application/msgpack": { schema: {} },
+          },
+        },
+      },
+      async handler(req, reply) {
+        const { txs, batch } = readSubmission(req.body, ctx);
+        const results = await ctx.chain.submitTxs(txs);
+        for (const r of results) ctx.metrics.txsAdmitted.inc({ result: r.ok ? "accepted" : r.error.code });
+        const failed = results.filter((r): r is Extract<SubmitResult, { ok: false }> => !r.ok);
+        if (!batch) {
+          const r = results[0];
+          if (!r.ok) throw new ApiError(statusOfCode(r.error.code), r.error.code, r.error.message);
+          return reply.code(202).send({ hash: r.hash, status: "pending" });
+        }
+        const summary = {
+          accepted: results.length - failed.length,
+          rejected: failed.length,
+          results: results.map(resultToJson),
+        };
+        if (failed.length === 0) return reply.code(202).send(summary);
+        const first = failed[0];
+        const allBusy = failed.every((f) => statusOfCode(f.error.code) === 503);
+        return reply.code(allBusy ? 503 : 422).send({
+          code: "API_ERROR_BATCH_PARTIALLY_REJECTED",
+          message: `${failed.length} of ${results.length} transactions rejected (first: ${first.error.code}: ${first.error.message}); the others were accepted`,
+          ...summary,
+        });
+      },
+    },
+    {
+      method: "GET",
+      url: "/v1/txs/:hash",
+      operationId: "getTx",
+      summary: "A transaction: pending, included or final, with its receipt once in a block",
+      schema: { params: hashParam },
+      async handler(req) {
+        const { hash } = req.params as { hash: string };
+        const found = await ctx.chain.getTx(hash);
+        if (!found) throw new ApiError(404, "TX_NOT_FOUND", `no transaction ${hash} is pending or committed`);
+        const tx = signedTxToJson(found.stx);
+        if (found.status === "pending") return { hash, status: "pending", tx };
+        return {
+          hash,
+          status: found.status,
+          tx,
+          receipt: {
+            success: true,
+            blockHeight: found.height,
+            blockHash: Buffer.from(found.blockHash).toString("hex"),
+            index: found.index,
+            feePaid: found.fee.toString(),
+          },
+        };
+      },
+    },
+  ];
+}

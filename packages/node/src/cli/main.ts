@@ -1,0 +1,27 @@
+import { Command } from "commander";
+import { VSHARD_VERSION } from "../runtime/vshardNode.ts";
+import { registerBenchCommand } from "./benchCommand.ts";
+import { registerDevnetCommand } from "./devnetCommand.ts";
+import { registerKeysCommand } from "./keysCommand.ts";
+import { registerStatusCommand } from "./statusCommand.ts";
+import { registerTransferCommand } from "./transferCommand.ts";
+
+/** The `vshard` command line. */
+export function createProgram(): Command {
+  const program = new Command("vshard")
+    .version(VSHARD_VERSION)
+    .description("vshard: a sharded ledger engine with pluggable consensus");
+  registerDevnetCommand(program);
+  registerKeysCommand(program);
+  registerTransferCommand(program);
+  registerStatusCommand(program);
+  registerBenchCommand(program);
+  return program;
+}
+
+createProgram()
+  .parseAsync(process.argv)
+  .catch((err: Error) => {
+    console.error(`vshard: ${err.message}`);
+    process.exit(1);
+  });
