@@ -30,9 +30,7 @@ export class ApiClient {
     return this.request("GET", "/v1/head");
   }
 
-  account(
-    address: string,
-  ): Promise<{
+  account(address: string): Promise<{
     address: string;
     balance: string;
     nonce: number;
@@ -44,9 +42,7 @@ export class ApiClient {
     return this.request("GET", `/v1/accounts/${encodeURIComponent(address)}`);
   }
 
-  tx(
-    hash: string,
-  ): Promise<{
+  tx(hash: string): Promise<{
     hash: string;
     status: "pending" | "included" | "final";
     receipt?: { blockHeight: number; index: number };
@@ -72,9 +68,7 @@ export class ApiClient {
   }
 
   /** Submits a batch as msgpack; resolves to per-item results whether or not some were rejected. */
-  async submitBatch(
-    stxs: SignedTx[],
-  ): Promise<{
+  async submitBatch(stxs: SignedTx[]): Promise<{
     status: number;
     accepted: number;
     results: Array<{ ok: boolean; hash?: string; code?: string; message?: string }>;
