@@ -1,6 +1,8 @@
 import { createPublicKey, type KeyObject, verify as nodeVerify } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
+import { bytesToNumberLE } from "@noble/curves/utils.js";
 import { bytesToHex } from "./bytes.ts";
+import { sha512 } from "./hash.ts";
 
 /** ed25519 (RFC 8032) sizes. */
 export const ED25519_SECRET_KEY_LENGTH = 32;
@@ -46,7 +48,20 @@ export function isValidEd25519PublicKey(publicKey: Uint8Array): boolean {
   }
 }
 
-/** Reference verification with @noble/curves (strict RFC 8032, not ZIP-215). Never throws. */
+/** Order L of the ed25519 prime-order subgroup. */
+const ED25519_ORDER = ed25519.Point.Fn.ORDER;
+
+/**
+ * Reference verification with @noble/curves, by the same rule as node:crypto (OpenSSL), so that the
+ * two paths give the same answer on every input:
+ * - the public key passes `isValidEd25519PublicKey` (canonical, not of small order);
+ * - R is a canonical point encoding and S < L (no malleable S + L);
+ * - the equation is checked *cofactorless*, [S]B = R + [k]A with k = SHA-512(R || A || M) mod L,
+ *   which RFC 8032 section 5.1.7 allows and OpenSSL does. noble's own `verify` checks the cofactored
+ *   equation ([8][S]B = [8]R + [8][k]A) and would accept signatures whose R, or whose key, carries a
+ *   small-order component that OpenSSL rejects.
+ * Never throws.
+ */
 export function ed25519VerifyNoble(
   signature: Uint8Array,
   message: Uint8Array,
@@ -54,7 +69,14 @@ export function ed25519VerifyNoble(
 ): boolean {
   if (signature.length !== ED25519_SIGNATURE_LENGTH || !isValidEd25519PublicKey(publicKey)) return false;
   try {
-    return ed25519.verify(signature, message, publicKey, { zip215: false });
+    const rBytes = signature.subarray(0, 32);
+    const s = bytesToNumberLE(signature.subarray(32, 64));
+    if (s >= ED25519_ORDER) return false;
+    const a = ed25519.Point.fromBytes(publicKey, false);
+    const r = ed25519.Point.fromBytes(rBytes, false);
+    const k = bytesToNumberLE(sha512(rBytes, publicKey, message)) % ED25519_ORDER;
+    const sB = ed25519.Point.BASE.multiplyUnsafe(s);
+    return sB.equals(r.add(a.multiplyUnsafe(k)));
   } catch {
     return false;
   }

@@ -71,6 +71,9 @@ export function merkleProof(leaves: Uint8Array[], index: number): MerkleProof {
 
 /** Checks that `leaf` is at `proof.index` of a tree with root `root`. Never throws. */
 export function verifyMerkleProof(root: Uint8Array, leaf: Uint8Array, proof: MerkleProof): boolean {
+  // Proofs arrive from the network: anything that is not an object is rejected, not dereferenced.
+  if (typeof proof !== "object" || proof === null || !(root instanceof Uint8Array)) return false;
+  if (!(leaf instanceof Uint8Array)) return false;
   const { index, leafCount, siblings } = proof;
   if (!Number.isInteger(index) || !Number.isInteger(leafCount) || index < 0 || index >= leafCount)
     return false;

@@ -26,6 +26,21 @@ function fail(code: CodecErrorCode, what: string, message: string): never {
   throw new CodecError({ code, what }, `${what}: ${message}`);
 }
 
+/** Decodes exactly one msgpack value (no canonical check: callers decode its parts canonically). */
+export function decodeValue(bytes: Uint8Array, what: string): unknown {
+  if (!(bytes instanceof Uint8Array)) fail("CODEC_ERROR_WRONG_TYPE", what, "expected bytes");
+  if (bytes.length === 0) fail("CODEC_ERROR_MALFORMED", what, "empty input");
+  try {
+    const values = packr.unpackMultiple(bytes as Buffer) as unknown[];
+    if (values.length !== 1)
+      fail("CODEC_ERROR_MALFORMED", what, `expected one value, found ${values.length}`);
+    return values[0];
+  } catch (err) {
+    if (err instanceof CodecError) throw err;
+    fail("CODEC_ERROR_MALFORMED", what, `not valid msgpack (${(err as Error).message})`);
+  }
+}
+
 /**
  * Decodes `bytes` as a tuple of exactly `length` fields and checks that re-encoding gives the same
  * bytes, so that every value has exactly one accepted encoding. Any malformed input becomes a
@@ -35,15 +50,19 @@ export function decodeTuple(bytes: Uint8Array, length: number, what: string): un
   if (!(bytes instanceof Uint8Array)) fail("CODEC_ERROR_WRONG_TYPE", what, "expected bytes");
   if (bytes.length === 0) fail("CODEC_ERROR_MALFORMED", what, "empty input");
   let value: unknown;
+  let end = 0;
   try {
-    const values = packr.unpackMultiple(bytes as Buffer) as unknown[];
-    if (values.length !== 1)
-      fail("CODEC_ERROR_MALFORMED", what, `expected one value, found ${values.length}`);
-    value = values[0];
+    // Read the first value only: bytes after a complete value are a non-canonical encoding, not garbage.
+    packr.unpackMultiple(bytes as Buffer, (v: unknown, _start?: number, stop?: number) => {
+      value = v;
+      end = stop ?? bytes.length;
+      return false;
+    });
   } catch (err) {
-    if (err instanceof CodecError) throw err;
     fail("CODEC_ERROR_MALFORMED", what, `not valid msgpack (${(err as Error).message})`);
   }
+  if (end !== bytes.length)
+    fail("CODEC_ERROR_NOT_CANONICAL", what, `${bytes.length - end} trailing bytes after the value`);
   const tuple = expectTuple(value, length, what);
   let again: Uint8Array;
   try {
@@ -65,6 +84,13 @@ export function expectTuple(value: unknown, length: number, what: string): unkno
 
 /** A non-negative safe integer field (heights, nonces, shard ids, times). */
 export function expectUint(value: unknown, what: string, max = Number.MAX_SAFE_INTEGER): number {
+  // A 64-bit msgpack integer decodes as bigint; a safe integer is never canonically written that way.
+  if (typeof value === "bigint")
+    fail(
+      value >= 0n && value <= BigInt(max) ? "CODEC_ERROR_NOT_CANONICAL" : "CODEC_ERROR_OUT_OF_RANGE",
+      what,
+      `${value} written as a 64-bit integer`,
+    );
   if (typeof value !== "number" || !Number.isInteger(value))
     fail("CODEC_ERROR_WRONG_TYPE", what, "expected an integer");
   if (value < 0 || value > max) fail("CODEC_ERROR_OUT_OF_RANGE", what, `${value} is outside 0..${max}`);
@@ -74,8 +100,12 @@ export function expectUint(value: unknown, what: string, max = Number.MAX_SAFE_I
 /** An amount field: a msgpack integer in 0..2^64-1, returned as bigint. */
 export function expectAmount(value: unknown, what: string): bigint {
   let amount: bigint;
-  if (typeof value === "bigint") amount = value;
-  else if (typeof value === "number" && Number.isSafeInteger(value)) amount = BigInt(value);
+  if (typeof value === "bigint") {
+    // `amountToWire` writes amounts up to 2^53-1 as plain numbers: a bigint that small is another encoding.
+    if (value >= 0n && value <= BigInt(Number.MAX_SAFE_INTEGER))
+      fail("CODEC_ERROR_NOT_CANONICAL", what, `amount ${value} written as a 64-bit integer`);
+    amount = value;
+  } else if (typeof value === "number" && Number.isSafeInteger(value)) amount = BigInt(value);
   else fail("CODEC_ERROR_WRONG_TYPE", what, "expected an integer amount");
   if (amount < 0n || amount > MAX_AMOUNT) fail("CODEC_ERROR_OUT_OF_RANGE", what, "amount outside 0..2^64-1");
   return amount;

@@ -1,0 +1,218 @@
+import { HASH_LENGTH } from "@vshard/crypto";
+import { type Account, type Block, encodeBody, type Header, type Receipt, txHash } from "@vshard/types";
+import { chainShardHeightKey } from "./buckets.ts";
+import { StorageError } from "./errors.ts";
+import type { KvOp, KvStore } from "./kvStore.ts";
+import { type BodyStats, type ChainHead, compressBody, type TxLocation } from "./ledgerRecords.ts";
+import { createLedgerRepositories, type LedgerRepositories } from "./ledgerRepositories.ts";
+import { LevelKvStore } from "./levelKvStore.ts";
+import { defaultLedgerDbOptions, type LedgerDbOptions } from "./options.ts";
+
+/** Everything one block changes, written by `LedgerDb.commitBlock` in one atomic batch. */
+export interface BlockCommit {
+  chainId: number;
+  shard: number;
+  /** The block; its header includes its certificate. */
+  block: Block;
+  /** `headerHash(block.header)`, computed by the caller. */
+  blockHash: Uint8Array;
+  /** Accounts changed by the block, with their new state. */
+  accounts: Array<{ address: Uint8Array; account: Account }>;
+  /** New state-tree nodes, opaque bytes. */
+  stateNodes: Array<[key: Uint8Array, value: Uint8Array]>;
+  /** The block's outbox, in order (may be empty); each receipt's source is this chain shard. */
+  receipts: Receipt[];
+  /** `txHash` of each tx, in body order, when the caller already has them (saves re-hashing). */
+  txHashes?: Uint8Array[];
+}
+
+/** Where the ledger lives: a folder (opened with `LevelKvStore`) or a store given by the caller. */
+export type LedgerDbLocation = { path: string } | { store: KvStore };
+
+function badCommit(message: string): StorageError {
+  return new StorageError({ code: "STORAGE_ERROR_BAD_COMMIT" }, `cannot commit block: ${message}`);
+}
+
+/**
+ * The ledger of one node: headers, compressed bodies, height index, tx locations, accounts,
+ * state-tree nodes, outboxes and chain heads, over one `KvStore`. Each block is committed in one
+ * atomic batch, so after a crash the store holds every record of the head block or none of it.
+ */
+export class LedgerDb {
+  /** Typed access to each bucket, for readers this class does not cover (e.g. range scans). */
+  readonly repositories: LedgerRepositories;
+  private readonly store: KvStore;
+  private readonly opts: LedgerDbOptions;
+  private totals: BodyStats;
+  /** Commits run one after another: each reads and extends the running totals. */
+  private commitQueue: Promise<void> = Promise.resolve();
+
+  private constructor(store: KvStore, opts: LedgerDbOptions, totals: BodyStats, repos: LedgerRepositories) {
+    this.store = store;
+    this.opts = opts;
+    this.totals = totals;
+    this.repositories = repos;
+  }
+
+  /**
+   * Opens the ledger in `path` (creating it when missing) or over a given store. The ledger owns the
+   * store from then on: `close()` closes it.
+   */
+  static async create(opts: LedgerDbLocation & Partial<LedgerDbOptions>): Promise<LedgerDb> {
+    const options: LedgerDbOptions = {
+      compressionLevel: opts.compressionLevel ?? defaultLedgerDbOptions.compressionLevel,
+    };
+    const store = "store" in opts ? opts.store : await LevelKvStore.create({ path: opts.path });
+    const repos = createLedgerRepositories(store, options.compressionLevel);
+    let totals: BodyStats;
+    try {
+      totals = (await repos.bodyStats.get(null)) ?? { bodyBytesRaw: 0, bodyBytesStored: 0 };
+    } catch (err) {
+      if (!("store" in opts)) await store.close();
+      throw err;
+    }
+    return new LedgerDb(store, options, totals, repos);
+  }
+
+  /** Writes a block and everything it changed in ONE atomic batch, then moves the chain head to it. */
+  commitBlock(c: BlockCommit): Promise<void> {
+    const run = this.commitQueue.then(() => this.writeCommit(c));
+    this.commitQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeCommit(c: BlockCommit): Promise<void> {
+    const { header, txs } = c.block;
+    const { chainId, shard, blockHash } = c;
+    if (header.chainId !== chainId || header.shard !== shard)
+      throw badCommit(
+        `header is for chain ${header.chainId} shard ${header.shard}, commit names chain ${chainId} shard ${shard}`,
+      );
+    if (!(blockHash instanceof Uint8Array) || blockHash.length !== HASH_LENGTH)
+      throw badCommit(`blockHash must be ${HASH_LENGTH} bytes`);
+    if (c.txHashes !== undefined && c.txHashes.length !== txs.length)
+      throw badCommit(`${c.txHashes.length} tx hashes given for ${txs.length} txs`);
+    for (const r of c.receipts)
+      if (r.source.chainId !== chainId || r.source.shard !== shard)
+        throw badCommit(
+          `receipt source ${r.source.chainId}/${r.source.shard} is not chain ${chainId} shard ${shard}`,
+        );
+
+    const repos = this.repositories;
+    const { height } = header;
+    const raw = encodeBody(txs);
+    const stored = compressBody(raw, this.opts.compressionLevel);
+    const bodyKey = repos.bodies.key(blockHash);
+    const [oldBody, oldHash] = await this.store.getMany([
+      bodyKey,
+      repos.hashByHeight.key({ chainId, shard, height }),
+    ]);
+
+    const ops: KvOp[] = [];
+    // A block replacing another at this height: drop the old outbox so no stale receipt survives.
+    if (oldHash !== null)
+      for await (const [key] of repos.outbox.range({ prefix: chainShardHeightKey(chainId, shard, height) }))
+        ops.push({ type: "del", key: Uint8Array.of(repos.outbox.bucket, ...key) });
+    ops.push(repos.headers.putOp(blockHash, header));
+    ops.push({ type: "put", key: bodyKey, value: stored });
+    ops.push(repos.hashByHeight.putOp({ chainId, shard, height }, blockHash));
+    txs.forEach((stx, index) => {
+      const hash = c.txHashes?.[index] ?? txHash(stx.tx);
+      ops.push(repos.txLocations.putOp(hash, { height, index, blockHash }));
+    });
+    for (const { address, account } of c.accounts)
+      ops.push(repos.accounts.putOp({ chainId, shard, address }, account));
+    for (const [key, value] of c.stateNodes) ops.push(repos.stateNodes.putOp({ chainId, shard, key }, value));
+    c.receipts.forEach((receipt, index) => {
+      ops.push(repos.outbox.putOp({ chainId, shard, height, index }, receipt));
+    });
+    ops.push(repos.heads.putOp({ chainId, shard }, { height, hash: blockHash, stateRoot: header.stateRoot }));
+    // A body already stored (the same block committed again) is not counted twice.
+    const totals =
+      oldBody === null
+        ? {
+            bodyBytesRaw: this.totals.bodyBytesRaw + raw.length,
+            bodyBytesStored: this.totals.bodyBytesStored + stored.length,
+          }
+        : this.totals;
+    ops.push(repos.bodyStats.putOp(null, totals));
+
+    await this.store.batch(ops);
+    this.totals = totals;
+  }
+
+  /** The last committed block of a chain shard, or null before its first commit. */
+  getHead(chainId: number, shard: number): Promise<ChainHead | null> {
+    return this.repositories.heads.get({ chainId, shard });
+  }
+
+  /** A header by block hash. */
+  getHeader(hash: Uint8Array): Promise<Header | null> {
+    return this.repositories.headers.get(hash);
+  }
+
+  /** The hash of the block committed at `height`. */
+  getHashByHeight(chainId: number, shard: number, height: number): Promise<Uint8Array | null> {
+    return this.repositories.hashByHeight.get({ chainId, shard, height });
+  }
+
+  /** The header of the block committed at `height`. */
+  async getHeaderByHeight(chainId: number, shard: number, height: number): Promise<Header | null> {
+    const hash = await this.getHashByHeight(chainId, shard, height);
+    return hash === null ? null : this.getHeader(hash);
+  }
+
+  /** A whole block by hash; null when its header or body is not stored. */
+  async getBlock(hash: Uint8Array): Promise<Block | null> {
+    const [header, txs] = await Promise.all([
+      this.repositories.headers.get(hash),
+      this.repositories.bodies.get(hash),
+    ]);
+    return header === null || txs === null ? null : { header, txs };
+  }
+
+  /** The block committed at `height`. */
+  async getBlockByHeight(chainId: number, shard: number, height: number): Promise<Block | null> {
+    const hash = await this.getHashByHeight(chainId, shard, height);
+    return hash === null ? null : this.getBlock(hash);
+  }
+
+  /** Where a tx was committed, by tx hash. */
+  getTxLocation(hash: Uint8Array): Promise<TxLocation | null> {
+    return this.repositories.txLocations.get(hash);
+  }
+
+  /** An account's stored state; null for an account never written (callers use `EMPTY_ACCOUNT`). */
+  getAccount(chainId: number, shard: number, address: Uint8Array): Promise<Account | null> {
+    return this.repositories.accounts.get({ chainId, shard, address });
+  }
+
+  /** Several accounts in one read, in order. */
+  getAccounts(chainId: number, shard: number, addresses: Uint8Array[]): Promise<(Account | null)[]> {
+    return this.repositories.accounts.getMany(addresses.map((address) => ({ chainId, shard, address })));
+  }
+
+  /** A state-tree node by key. */
+  getStateNode(chainId: number, shard: number, key: Uint8Array): Promise<Uint8Array | null> {
+    return this.repositories.stateNodes.get({ chainId, shard, key });
+  }
+
+  /** The outbox of the block at `height`, in order; empty when it had none. */
+  async getOutbox(chainId: number, shard: number, height: number): Promise<Receipt[]> {
+    const out: Receipt[] = [];
+    const prefix = chainShardHeightKey(chainId, shard, height);
+    for await (const [, receipt] of this.repositories.outbox.range({ prefix })) out.push(receipt);
+    return out;
+  }
+
+  /** Body bytes before and after compression, over every block committed to this database. */
+  async stats(): Promise<BodyStats> {
+    return { ...this.totals };
+  }
+
+  /** Waits for pending commits, then closes the store. */
+  async close(): Promise<void> {
+    await this.commitQueue;
+    await this.store.close();
+  }
+}

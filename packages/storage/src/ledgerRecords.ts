@@ -1,0 +1,80 @@
+import { HASH_LENGTH } from "@vshard/crypto";
+import { decodeTuple, encodeTuple, expectBytes, expectUint } from "@vshard/types";
+import { compress, decompress } from "zstd-napi";
+
+/** The last committed block of a chain shard. */
+export interface ChainHead {
+  height: number;
+  hash: Uint8Array;
+  stateRoot: Uint8Array;
+}
+
+/** Where a transaction was committed. */
+export interface TxLocation {
+  height: number;
+  /** Position of the tx in its block's body. */
+  index: number;
+  blockHash: Uint8Array;
+}
+
+/** Running totals of block-body bytes, before and after compression. */
+export interface BodyStats {
+  bodyBytesRaw: number;
+  bodyBytesStored: number;
+}
+
+/** Canonical bytes of a chain head: [height, hash, stateRoot]. */
+export function encodeChainHead(head: ChainHead): Uint8Array {
+  return encodeTuple([head.height, head.hash, head.stateRoot]);
+}
+
+/** Reads a chain head; malformed bytes throw `CodecError`. */
+export function decodeChainHead(bytes: Uint8Array): ChainHead {
+  const [height, hash, stateRoot] = decodeTuple(bytes, 3, "chainHead");
+  return {
+    height: expectUint(height, "chainHead.height"),
+    hash: expectBytes(hash, "chainHead.hash", HASH_LENGTH),
+    stateRoot: expectBytes(stateRoot, "chainHead.stateRoot", HASH_LENGTH),
+  };
+}
+
+/** Canonical bytes of a tx location: [height, index, blockHash]. */
+export function encodeTxLocation(loc: TxLocation): Uint8Array {
+  return encodeTuple([loc.height, loc.index, loc.blockHash]);
+}
+
+/** Reads a tx location; malformed bytes throw `CodecError`. */
+export function decodeTxLocation(bytes: Uint8Array): TxLocation {
+  const [height, index, blockHash] = decodeTuple(bytes, 3, "txLocation");
+  return {
+    height: expectUint(height, "txLocation.height"),
+    index: expectUint(index, "txLocation.index"),
+    blockHash: expectBytes(blockHash, "txLocation.blockHash", HASH_LENGTH),
+  };
+}
+
+/** Canonical bytes of the body totals: [bodyBytesRaw, bodyBytesStored]. */
+export function encodeBodyStats(stats: BodyStats): Uint8Array {
+  return encodeTuple([stats.bodyBytesRaw, stats.bodyBytesStored]);
+}
+
+/** Reads the body totals; malformed bytes throw `CodecError`. */
+export function decodeBodyStats(bytes: Uint8Array): BodyStats {
+  const [raw, stored] = decodeTuple(bytes, 2, "bodyStats");
+  return {
+    bodyBytesRaw: expectUint(raw, "bodyStats.bodyBytesRaw"),
+    bodyBytesStored: expectUint(stored, "bodyStats.bodyBytesStored"),
+  };
+}
+
+/** zstd-compresses encoded body bytes at `level`. */
+export function compressBody(raw: Uint8Array, level: number): Uint8Array {
+  const out = compress(raw, { compressionLevel: level });
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** Inverse of `compressBody`; a damaged frame throws. */
+export function decompressBody(stored: Uint8Array): Uint8Array {
+  const out = decompress(stored);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}

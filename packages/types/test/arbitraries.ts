@@ -1,0 +1,118 @@
+import fc from "fast-check";
+import {
+  type Account,
+  ADDRESS_LENGTH,
+  type Block,
+  BODY_CID_LENGTH,
+  decodeAccount,
+  decodeBlock,
+  decodeBody,
+  decodeHeader,
+  decodeReceipt,
+  decodeSignedTx,
+  decodeTx,
+  encodeAccount,
+  encodeBlock,
+  encodeBody,
+  encodeHeader,
+  encodeReceipt,
+  encodeSignedTx,
+  encodeTx,
+  type Header,
+  MAX_AMOUNT,
+  MAX_CHAIN_ID,
+  MAX_SHARD_ID,
+  type Receipt,
+  type SignedTx,
+  type Tx,
+  TxKind,
+} from "../src/index.ts";
+
+/** Amounts over the whole wire range, with the edges (0, 2^53-1, 2^53, 2^63, 2^64-1) often. */
+export const amountArb: fc.Arbitrary<bigint> = fc.oneof(
+  fc.bigInt({ min: 0n, max: MAX_AMOUNT }),
+  fc.constantFrom(0n, 1n, 127n, 128n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 63n - 1n, 2n ** 63n, MAX_AMOUNT),
+  fc.bigInt({ min: 0n, max: 1_000_000n }),
+);
+
+/** Non-negative safe integers, small ones and the edges of each msgpack int size often. */
+export const uintArb: fc.Arbitrary<number> = fc.oneof(
+  fc.nat(),
+  fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+  fc.constantFrom(0, 127, 128, 255, 256, 65_535, 65_536, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER),
+);
+
+export const chainIdArb = fc.oneof(
+  fc.integer({ min: 0, max: MAX_CHAIN_ID }),
+  fc.constantFrom(0, MAX_CHAIN_ID),
+);
+export const shardArb = fc.oneof(fc.integer({ min: 0, max: MAX_SHARD_ID }), fc.constantFrom(0, MAX_SHARD_ID));
+
+/** Exactly `n` random bytes. */
+export const bytesArb = (n: number): fc.Arbitrary<Uint8Array> =>
+  fc.uint8Array({ minLength: n, maxLength: n });
+
+export const txArb: fc.Arbitrary<Tx> = fc.record({
+  chainId: chainIdArb,
+  shard: shardArb,
+  kind: fc.constant(TxKind.Transfer),
+  sender: bytesArb(32),
+  nonce: uintArb,
+  fee: amountArb,
+  payload: fc.record({ to: bytesArb(ADDRESS_LENGTH), amount: amountArb }),
+});
+
+export const signedTxArb: fc.Arbitrary<SignedTx> = fc.record({ tx: txArb, signature: bytesArb(64) });
+
+export const headerArb: fc.Arbitrary<Header> = fc.record({
+  chainId: chainIdArb,
+  shard: shardArb,
+  height: uintArb,
+  parentHash: bytesArb(32),
+  stateRoot: bytesArb(32),
+  txRoot: bytesArb(32),
+  receiptRoot: bytesArb(32),
+  bodyCid: bytesArb(BODY_CID_LENGTH),
+  proposer: bytesArb(32),
+  time: uintArb,
+  epoch: uintArb,
+  certificate: fc.uint8Array({ maxLength: 120 }),
+});
+
+export const bodyArb: fc.Arbitrary<SignedTx[]> = fc.array(signedTxArb, { maxLength: 4 });
+
+export const blockArb: fc.Arbitrary<Block> = fc.record({ header: headerArb, txs: bodyArb });
+
+export const accountArb: fc.Arbitrary<Account> = fc.record({ balance: amountArb, nonce: uintArb });
+
+const shardRefArb = fc.record({ chainId: chainIdArb, shard: shardArb });
+
+export const receiptArb: fc.Arbitrary<Receipt> = fc.record({
+  id: bytesArb(32),
+  from: bytesArb(ADDRESS_LENGTH),
+  to: bytesArb(ADDRESS_LENGTH),
+  amount: amountArb,
+  source: shardRefArb,
+  destination: shardRefArb,
+});
+
+/** One codec under test: its name, an arbitrary of values, and its encode/decode pair. */
+export interface CodecCase<T> {
+  name: string;
+  arb: fc.Arbitrary<T>;
+  encode(value: T): Uint8Array;
+  decode(bytes: Uint8Array): T;
+}
+
+const codec = <T>(c: CodecCase<T>): CodecCase<unknown> => c as CodecCase<unknown>;
+
+/** Every canonical codec of @vshard/types. */
+export const codecs: CodecCase<unknown>[] = [
+  codec({ name: "tx", arb: txArb, encode: encodeTx, decode: decodeTx }),
+  codec({ name: "signedTx", arb: signedTxArb, encode: encodeSignedTx, decode: decodeSignedTx }),
+  codec({ name: "header", arb: headerArb, encode: encodeHeader, decode: decodeHeader }),
+  codec({ name: "block", arb: blockArb, encode: encodeBlock, decode: decodeBlock }),
+  codec({ name: "body", arb: bodyArb, encode: encodeBody, decode: decodeBody }),
+  codec({ name: "account", arb: accountArb, encode: encodeAccount, decode: decodeAccount }),
+  codec({ name: "receipt", arb: receiptArb, encode: encodeReceipt, decode: decodeReceipt }),
+];

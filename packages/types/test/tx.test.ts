@@ -1,0 +1,106 @@
+import { ed25519KeyPairFromSeed, ed25519Verify } from "@vshard/crypto";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  type Header,
+  headerHash,
+  MAX_AMOUNT,
+  MAX_CHAIN_ID,
+  MAX_SHARD_ID,
+  signTx,
+  type Tx,
+  txHash,
+} from "../src/index.ts";
+import { bytesArb, headerArb, txArb } from "./arbitraries.ts";
+
+/** A different value of the same kind and range. */
+const otherInt = (n: number, max: number): number => (n === max ? n - 1 : n + 1);
+const otherAmount = (a: bigint): bigint => (a === MAX_AMOUNT ? a - 1n : a + 1n);
+const flipBit = (bytes: Uint8Array, at: number): Uint8Array => {
+  const out = bytes.slice();
+  out[at % out.length] ^= 1 << (at % 8);
+  return out;
+};
+
+/** Each field of a tx, changed. */
+const txChanges: Array<[string, (tx: Tx, at: number) => Tx]> = [
+  ["chainId", (tx) => ({ ...tx, chainId: otherInt(tx.chainId, MAX_CHAIN_ID) })],
+  ["shard", (tx) => ({ ...tx, shard: otherInt(tx.shard, MAX_SHARD_ID) })],
+  ["sender", (tx, at) => ({ ...tx, sender: flipBit(tx.sender, at) })],
+  ["nonce", (tx) => ({ ...tx, nonce: otherInt(tx.nonce, Number.MAX_SAFE_INTEGER) })],
+  ["fee", (tx) => ({ ...tx, fee: otherAmount(tx.fee) })],
+  ["payload.to", (tx, at) => ({ ...tx, payload: { ...tx.payload, to: flipBit(tx.payload.to, at) } })],
+  ["payload.amount", (tx) => ({ ...tx, payload: { ...tx.payload, amount: otherAmount(tx.payload.amount) } })],
+];
+
+describe("txHash", () => {
+  it.each(txChanges)("changes when %s changes", (_field, change) => {
+    fc.assert(
+      fc.property(txArb, fc.nat(), (tx, at) => {
+        expect(txHash(change(tx, at))).not.toEqual(txHash(tx));
+      }),
+    );
+  });
+
+  it("is 32 bytes and depends only on the tx's content", () => {
+    fc.assert(
+      fc.property(txArb, (tx) => {
+        const copy: Tx = {
+          ...tx,
+          sender: tx.sender.slice(),
+          payload: { ...tx.payload, to: tx.payload.to.slice() },
+        };
+        expect(txHash(tx)).toHaveLength(32);
+        expect(txHash(copy)).toEqual(txHash(tx));
+      }),
+    );
+  });
+
+  it("signTx signs the hash with the sender's key", () => {
+    fc.assert(
+      fc.property(bytesArb(32), txArb, (seed, tx) => {
+        const keys = ed25519KeyPairFromSeed(seed);
+        const signed = signTx({ ...tx, sender: keys.publicKey }, keys.secretKey);
+        expect(ed25519Verify(signed.signature, txHash(signed.tx), keys.publicKey)).toBe(true);
+        expect(ed25519Verify(signed.signature, txHash(tx), keys.publicKey)).toBe(
+          tx.sender.every((b, i) => b === keys.publicKey[i]),
+        );
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
+
+const headerChanges: Array<[keyof Header, (h: Header, at: number) => Header]> = [
+  ["chainId", (h) => ({ ...h, chainId: otherInt(h.chainId, MAX_CHAIN_ID) })],
+  ["shard", (h) => ({ ...h, shard: otherInt(h.shard, MAX_SHARD_ID) })],
+  ["height", (h) => ({ ...h, height: otherInt(h.height, Number.MAX_SAFE_INTEGER) })],
+  ["parentHash", (h, at) => ({ ...h, parentHash: flipBit(h.parentHash, at) })],
+  ["stateRoot", (h, at) => ({ ...h, stateRoot: flipBit(h.stateRoot, at) })],
+  ["txRoot", (h, at) => ({ ...h, txRoot: flipBit(h.txRoot, at) })],
+  ["receiptRoot", (h, at) => ({ ...h, receiptRoot: flipBit(h.receiptRoot, at) })],
+  ["bodyCid", (h, at) => ({ ...h, bodyCid: flipBit(h.bodyCid, at) })],
+  ["proposer", (h, at) => ({ ...h, proposer: flipBit(h.proposer, at) })],
+  ["time", (h) => ({ ...h, time: otherInt(h.time, Number.MAX_SAFE_INTEGER) })],
+  ["epoch", (h) => ({ ...h, epoch: otherInt(h.epoch, Number.MAX_SAFE_INTEGER) })],
+];
+
+describe("headerHash", () => {
+  it.each(headerChanges)("changes when %s changes", (_field, change) => {
+    fc.assert(
+      fc.property(headerArb, fc.nat(), (h, at) => {
+        expect(headerHash(change(h, at))).not.toEqual(headerHash(h));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("does not cover the certificate, which signs the hash", () => {
+    fc.assert(
+      fc.property(headerArb, fc.uint8Array({ maxLength: 96 }), (h, certificate) => {
+        expect(headerHash({ ...h, certificate })).toEqual(headerHash(h));
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
