@@ -1,0 +1,56 @@
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { Command, InvalidArgumentError } from "commander";
+import { runCryptoBench } from "./cryptoBench.ts";
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number");
+  return n;
+}
+
+function positiveInteger(value: string): number {
+  const n = positiveNumber(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError("expected a positive integer");
+  return n;
+}
+
+/** The `bench` command line: one subcommand per benchmark (`crypto` for now). */
+export function createBenchProgram(): Command {
+  const program = new Command("bench").description(
+    "vshard benchmarks: results saved as JSON under bench/results/",
+  );
+  program
+    .command("crypto")
+    .description(
+      "ed25519 verify/s (noble, node:crypto, single thread, worker pool) and BLS verify/s, with ratios",
+    )
+    .option("-s, --seconds <seconds>", "seconds per measurement", positiveNumber, 1)
+    .option("-t, --threads <threads>", "worker threads of the pool (default: all cores)", positiveInteger)
+    .option("--no-save", "do not save the JSON report")
+    .action(async (opts: { seconds: number; threads?: number; save: boolean }) => {
+      await runCryptoBench({
+        seconds: opts.seconds,
+        ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+        ...(opts.save ? {} : { resultsDir: null }),
+      });
+    });
+  return program;
+}
+
+/** Parses `argv` (as `process.argv`) and runs the chosen benchmark. */
+export async function runBenchCli(argv: string[] = process.argv): Promise<void> {
+  await createBenchProgram().parseAsync(argv);
+}
+
+function isMainModule(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return pathToFileURL(realpathSync(entry)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) await runBenchCli();
