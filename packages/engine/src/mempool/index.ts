@@ -1,0 +1,5 @@
+export * from "./createMempoolEntry.ts";
+export * from "./interface.ts";
+export * from "./mempool.ts";
+export * from "./mempoolError.ts";
+export * from "./options.ts";
