@@ -6,7 +6,6 @@ import {
   type Block,
   cidOfBytes,
   encodeBody,
-  headerHash,
   signTx,
   TxKind,
   txHash,
