@@ -1,6 +1,7 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
+import { registerLoadBenchCommand } from "./benchCommand.ts";
 import { runCryptoBench } from "./cryptoBench.ts";
 
 function positiveNumber(value: string): number {
@@ -15,7 +16,7 @@ function positiveInteger(value: string): number {
   return n;
 }
 
-/** The `bench` command line: one subcommand per benchmark (`crypto` for now). */
+/** The `bench` command line: the load benchmark (default) and `crypto`. */
 export function createBenchProgram(): Command {
   const program = new Command("bench").description(
     "vshard benchmarks: results saved as JSON under bench/results/",
@@ -35,7 +36,14 @@ export function createBenchProgram(): Command {
         ...(opts.save ? {} : { resultsDir: null }),
       });
     });
+  registerLoadBenchCommand(program, positiveInteger, nonNegativeNumber);
   return program;
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a number ≥ 0");
+  return n;
 }
 
 /** Parses `argv` (as `process.argv`) and runs the chosen benchmark. */

@@ -250,3 +250,18 @@ export async function runCryptoBench(options: Partial<CryptoBenchOptions> = {}):
   }
   return report;
 }
+
+/**
+ * This machine's ed25519 verify rate on all cores, through the same worker pool a node uses: the denominator of the
+ * load benchmark's efficiency. Measured for `seconds` at the start of a run, while nothing else runs.
+ */
+export async function measureVerifyRate(seconds = 2, threads = availableParallelism()): Promise<number> {
+  const sets = edSets(4096);
+  const pool = await VerifyPool.create({ threads });
+  try {
+    return (await timeVerifier(`ed25519 verify, VerifyPool (${threads} threads)`, seconds, pool, sets))
+      .perSecond;
+  } finally {
+    await pool.close();
+  }
+}

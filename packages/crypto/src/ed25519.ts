@@ -1,4 +1,10 @@
-import { createPublicKey, type KeyObject, verify as nodeVerify } from "node:crypto";
+import {
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { bytesToNumberLE } from "@noble/curves/utils.js";
 import { bytesToHex } from "./bytes.ts";
@@ -124,4 +130,25 @@ export function ed25519Verify(signature: Uint8Array, message: Uint8Array, public
   } catch {
     return false;
   }
+}
+
+/** DER prefix of an ed25519 PKCS#8 private key (RFC 8410): the 32-byte seed follows it. */
+const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+
+/**
+ * A signer bound to one key that signs through node:crypto (several times faster than noble, same RFC 8032
+ * deterministic signatures): for bulk signing, e.g. a load generator pre-signing its transactions.
+ */
+export function createEd25519Signer(secretKey: Uint8Array): (message: Uint8Array) => Uint8Array {
+  if (secretKey.length !== ED25519_SECRET_KEY_LENGTH)
+    throw new TypeError(`ed25519 seed must be 32 bytes, got ${secretKey.length}`);
+  const key = createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519_PREFIX, secretKey]),
+    format: "der",
+    type: "pkcs8",
+  });
+  return (message) => {
+    const sig = nodeSign(null, message, key);
+    return new Uint8Array(sig.buffer, sig.byteOffset, sig.byteLength);
+  };
 }

@@ -259,3 +259,21 @@ describe("ed25519: malformed input gives false in both paths, never a throw", ()
     expect(verifyBoth(ed25519Sign(message, pair.secretKey), message, pair.publicKey)).toBe(true);
   });
 });
+
+describe("createEd25519Signer (node:crypto bulk signing)", () => {
+  it("gives the same deterministic signatures as ed25519Sign, and they verify", async () => {
+    const { createEd25519Signer, ed25519KeyPairFromSeed, ed25519Sign, ed25519Verify } = await import(
+      "../src/index.ts"
+    );
+    for (let i = 0; i < 20; i++) {
+      const keys = ed25519KeyPairFromSeed(new Uint8Array(32).fill(i));
+      const message = new Uint8Array(i * 7).fill(0xab);
+      const sig = createEd25519Signer(keys.secretKey)(message);
+      expect(Buffer.from(sig).toString("hex")).toBe(
+        Buffer.from(ed25519Sign(message, keys.secretKey)).toString("hex"),
+      );
+      expect(ed25519Verify(sig, message, keys.publicKey)).toBe(true);
+    }
+    expect(() => createEd25519Signer(new Uint8Array(31))).toThrowError(TypeError);
+  });
+});

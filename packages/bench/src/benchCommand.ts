@@ -1,0 +1,184 @@
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import type { Command } from "commander";
+import type { BenchRunResult, SweepPoint } from "./benchResult.ts";
+import { measureVerifyRate } from "./cryptoBench.ts";
+import { parseDuration, parseRateList } from "./durations.ts";
+import { defaultMaxRateSearchOptions, runMaxRateSearch } from "./efficiency.ts";
+import { ProgressLine } from "./progressBar.ts";
+import { fixedRate, rampRate } from "./rateSchedule.ts";
+import { writeBenchReport } from "./report.ts";
+import { type OfferedLoad, runBench } from "./runner/runBench.ts";
+import { printRunSummary } from "./runSummary.ts";
+import { createWorkload, WORKLOAD_NAMES } from "./workloads/createWorkload.ts";
+
+/** Options of `vshard bench` (the load benchmark). */
+export interface LoadBenchCliOptions {
+  workload: string;
+  duration: number;
+  warmup: number;
+  drain: number;
+  rate: string;
+  ramp?: string;
+  sweepRates?: string;
+  repeats: number;
+  accounts: number;
+  zipf: number;
+  hotspot: number;
+  seed: number;
+  url?: string;
+  blockInterval: number;
+  cpuProf: boolean;
+  out?: string;
+}
+
+/** Registers the default (load) command of the bench program. */
+export function registerLoadBenchCommand(
+  program: Command,
+  int: (v: string) => number,
+  num: (v: string) => number,
+): void {
+  program
+    .command("load", { isDefault: true })
+    .description(
+      "drive signed load at a node through its public API; report committed TPS, latency and efficiency",
+    )
+    .option("-w, --workload <name>", `workload: ${WORKLOAD_NAMES.join(", ")}`, "transfer")
+    .option("-d, --duration <time>", "measured window (e.g. 30s), warm-up excluded", parseDuration, 30_000)
+    .option("--warmup <time>", "warm-up before the measured window", parseDuration, 5_000)
+    .option(
+      "--drain <time>",
+      "how long to wait for accepted txs to become final after sending",
+      parseDuration,
+      30_000,
+    )
+    .option(
+      "-r, --rate <rate>",
+      "offered load: 'saturate' (closed loop), 'max' (search the highest tracking rate) or tx/s (open loop)",
+      "saturate",
+    )
+    .option("--ramp <from:to>", "open loop, rate ramping linearly from..to tx/s over the run")
+    .option(
+      "--sweep-rates <list>",
+      "sweep over offered rates, absolute or % of the saturation rate (e.g. 25%,50%,100%,150%)",
+    )
+    .option("--repeats <n>", "repeats of each sweep point", int, 3)
+    .option("--accounts <n>", "accounts (customers for smallbank)", int, 10_000)
+    .option("--zipf <s>", "Zipf exponent of account choice (0: uniform)", num, 0)
+    .option("--hotspot <fraction>", "smallbank: fraction of txs on the 1% hottest customers", num, 0)
+    .option("--seed <n>", "seed of the workload", int, 1)
+    .option(
+      "--url <url>",
+      "drive an existing node instead of starting one (its genesis must fund the workload's accounts)",
+    )
+    .option("--block-interval <ms>", "block interval of the node the harness starts", int, 250)
+    .option("--cpu-prof", "write CPU profiles of the node process into the results folder")
+    .option("--out <dir>", "results root folder (default: bench/results)")
+    .action(async (o: LoadBenchCliOptions) => {
+      const ok = await runLoadBench(o);
+      if (!ok) process.exitCode = 1;
+    });
+}
+
+/** Runs the load benchmark the options describe; resolves false when a check failed. */
+export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
+  const log = (line: string) => console.log(line);
+  const threads = availableParallelism();
+  log(`measuring this machine's ed25519 verify rate on ${threads} cores ...`);
+  const verifyRatePerSecond = await measureVerifyRate(2, threads);
+  log(`  ${Math.round(verifyRatePerSecond).toLocaleString("en-US")} verifies/s`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const cpuProfDir = o.cpuProf ? join(o.out ?? "bench/results", `cpu-profiles-${stamp}`) : undefined;
+  const run = async (load: OfferedLoad, label: string, seedOffset = 0): Promise<BenchRunResult> =>
+    runBench({
+      workload: createWorkload(o.workload, {
+        accounts: o.accounts,
+        seed: o.seed + seedOffset,
+        chainId: 1,
+        shard: 0,
+        zipf: o.zipf,
+        hotspot: o.hotspot,
+      }),
+      load,
+      url: o.url,
+      durationMs: o.duration,
+      warmupMs: o.warmup,
+      drainMs: o.drain,
+      blockIntervalMs: o.blockInterval,
+      verifyRatePerSecond,
+      cpuProfDir,
+      log,
+      progress: new ProgressLine(process.stdout),
+      phaseLabel: label,
+    });
+  const report = { resultsDir: o.out };
+  const config = { ...o, verifyRatePerSecond, threads };
+  if (o.sweepRates) {
+    const rates = parseRateList(o.sweepRates);
+    let saturation = 0;
+    if (rates.some((r) => r.relative)) {
+      log("sweep: measuring the saturation rate first ...");
+      saturation = (await run({ kind: "saturate" }, "saturation")).committedTps;
+      log(`  saturation: ${Math.round(saturation)} tx/s`);
+    }
+    const points: SweepPoint[] = [];
+    for (const r of rates) {
+      const rate = r.relative ? Math.max(1, Math.round(r.value * saturation)) : r.value;
+      const runs: BenchRunResult[] = [];
+      for (let k = 0; k < o.repeats; k++) {
+        log(`sweep point ${rate} tx/s, repeat ${k + 1}/${o.repeats}`);
+        runs.push(await run({ kind: "open", schedule: fixedRate(rate) }, `${rate} tx/s`, k));
+      }
+      points.push({
+        x: rate,
+        label: r.relative ? `${Math.round(r.value * 100)}% (${rate}/s)` : String(rate),
+        runs,
+      });
+    }
+    const written = await writeBenchReport(
+      {
+        kind: "sweep",
+        name: `${o.workload}-rate-sweep`,
+        config,
+        sweep: { parameter: "offeredRate", xLabel: "offered rate (tx/s)", points },
+      },
+      report,
+    );
+    log(`results: ${written.dir}`);
+    return points.every((p) => p.runs.every((r) => r.checks.every((c) => c.passed)));
+  }
+  let result: BenchRunResult;
+  if (o.rate === "max") {
+    let last: BenchRunResult | null = null;
+    const search = await runMaxRateSearch(
+      { ...defaultMaxRateSearchOptions, startRate: Math.round(verifyRatePerSecond / 4) },
+      async (rate) => {
+        log(`max search: offering ${Math.round(rate)} tx/s`);
+        last = await run({ kind: "open", schedule: fixedRate(rate) }, `${Math.round(rate)} tx/s`);
+        return last.committedTps;
+      },
+    );
+    result = last as unknown as BenchRunResult;
+    result.maxRateSearch = search;
+  } else if (o.ramp) {
+    const [from, to] = o.ramp.split(":").map(Number);
+    if (!(from >= 0 && to > 0)) throw new Error(`--ramp expects from:to tx/s, got '${o.ramp}'`);
+    result = await run(
+      { kind: "open", schedule: rampRate(from, to, (o.warmup + o.duration) / 1000) },
+      `ramp ${from}→${to}/s`,
+    );
+  } else if (o.rate === "saturate") result = await run({ kind: "saturate" }, "saturation");
+  else {
+    const rate = Number(o.rate);
+    if (!(rate > 0))
+      throw new Error(`--rate expects 'saturate', 'max' or a positive number, got '${o.rate}'`);
+    result = await run({ kind: "open", schedule: fixedRate(rate) }, `${rate} tx/s`);
+  }
+  printRunSummary(result, log);
+  const written = await writeBenchReport(
+    { kind: "run", name: `${o.workload}-${o.rate}`, config, run: result },
+    report,
+  );
+  log(`results: ${written.dir}`);
+  return result.checks.every((c) => c.passed);
+}

@@ -1,0 +1,182 @@
+import type { MaxRateSearchResult } from "./efficiency.ts";
+import type { LatencySummary } from "./latencyHistogram.ts";
+import { type RepeatSummary, summarizeRepeats } from "./stats.ts";
+
+/** CPU time and peak resident memory of one process over the run (a node, or the load generator itself). */
+export interface ProcessUsage {
+  name: string;
+  cpuSeconds: number;
+  peakRssBytes: number;
+}
+
+/** Counts by reason, e.g. `{ TX_ERROR_NODE_BUSY: 12, timeout: 3 }`. */
+export type CountsByReason = Record<string, number>;
+
+/** A pass/fail check of a run, e.g. Smallbank's "money is conserved"; a failed check fails the run. */
+export interface BenchCheck {
+  name: string;
+  passed: boolean;
+  detail: string;
+}
+
+/** One interval of a run (typically one second), for the time-series chart. */
+export interface TimelinePoint {
+  /** Seconds since the start of the measured window (end of the interval). */
+  tSeconds: number;
+  offeredTps: number;
+  committedTps: number;
+  p50Ms?: number;
+  p99Ms?: number;
+}
+
+/** Everything one benchmark run measured (warm-up excluded), as the runner produces it. */
+export interface BenchRunResult {
+  /** "transfer", "smallbank", "noop". */
+  workload: string;
+  /** ISO time the measured window began. */
+  startedAt: string;
+  /** Length of the measured window, warm-up excluded. */
+  durationSeconds: number;
+  warmupSeconds: number;
+  /** Mean offered rate (tx/s) over the measured window. */
+  offeredRate: number;
+  /** Txs sent in the window, and those of them that became final. */
+  submitted: number;
+  committed: number;
+  /** committed ÷ durationSeconds. */
+  committedTps: number;
+  /** Submit → final latency of committed txs. */
+  latencyMs: LatencySummary;
+  signatureChecksPerTx: number;
+  /** This machine's ed25519 verify rate on all cores, measured at the start of the run. */
+  verifyRatePerSecond: number;
+  /** committedTps × signatureChecksPerTx ÷ verifyRatePerSecond. */
+  efficiency: number;
+  /** Refused at submission, by reason (the API's error code). */
+  rejected: CountsByReason;
+  /** Accepted but never final within the window, by reason (timeout, evicted, …). */
+  dropped: CountsByReason;
+  processes: ProcessUsage[];
+  /** Bytes the nodes' data folders hold at the end; `null` if not measured. */
+  diskBytes: number | null;
+  /** Raw ÷ stored bytes of the database; `null` if not measured. */
+  compressionRatio: number | null;
+  checks: BenchCheck[];
+  timeline?: TimelinePoint[];
+  /** Set when the run was a max-rate search: its steps and answer. */
+  maxRateSearch?: MaxRateSearchResult;
+}
+
+/** One point of a sweep: the swept parameter's value and its repeated runs. */
+export interface SweepPoint {
+  x: number;
+  /** Shown instead of `x` in tables (e.g. "bft" for a plugin sweep); `x` still positions the point. */
+  label?: string;
+  runs: BenchRunResult[];
+}
+
+/** A sweep over one parameter (shard count, validators, cross-shard ratio, offered rate, …). */
+export interface SweepResult {
+  /** Machine name of the parameter; "offeredRate" adds the ideal committed = offered line to the TPS chart. */
+  parameter: string;
+  /** Axis and column title, e.g. "offered rate (tx/s)". */
+  xLabel: string;
+  /** Log x axis on charts (for rates spanning decades). */
+  xLog?: boolean;
+  points: SweepPoint[];
+}
+
+/** Whether every check of the run passed (a run without checks passes). */
+export function runPassed(run: BenchRunResult): boolean {
+  return run.checks.every((c) => c.passed);
+}
+
+/** Sum of the counts. */
+export function totalCount(counts: CountsByReason): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+/** Counts of several runs added up by reason. */
+export function mergeCounts(all: readonly CountsByReason[]): CountsByReason {
+  const merged: CountsByReason = {};
+  for (const counts of all)
+    for (const [reason, n] of Object.entries(counts)) merged[reason] = (merged[reason] ?? 0) + n;
+  return merged;
+}
+
+/** CPU seconds of every process of the run together. */
+export function totalCpuSeconds(run: BenchRunResult): number {
+  return run.processes.reduce((a, p) => a + p.cpuSeconds, 0);
+}
+
+/** The highest peak RSS of any one process of the run (0 if none was measured). */
+export function peakRssBytes(run: BenchRunResult): number {
+  return run.processes.reduce((a, p) => Math.max(a, p.peakRssBytes), 0);
+}
+
+/** Min/median/max over the repeats of one sweep point, figure by figure. */
+export interface SweepPointSummary {
+  x: number;
+  label: string;
+  repeats: number;
+  offeredRate: RepeatSummary;
+  committedTps: RepeatSummary;
+  p50Ms: RepeatSummary;
+  p95Ms: RepeatSummary;
+  p99Ms: RepeatSummary;
+  maxMs: RepeatSummary;
+  efficiency: RepeatSummary;
+  rejected: RepeatSummary;
+  dropped: RepeatSummary;
+  cpuSeconds: RepeatSummary;
+  peakRssBytes: RepeatSummary;
+  /** Runs of this point whose checks all passed. */
+  passed: number;
+}
+
+/** Summarises the repeats of one sweep point; throws if the point has no runs. */
+export function summarizeSweepPoint(point: SweepPoint): SweepPointSummary {
+  const of = (f: (r: BenchRunResult) => number) => summarizeRepeats(point.runs.map(f));
+  return {
+    x: point.x,
+    label: point.label ?? String(point.x),
+    repeats: point.runs.length,
+    offeredRate: of((r) => r.offeredRate),
+    committedTps: of((r) => r.committedTps),
+    p50Ms: of((r) => r.latencyMs.p50),
+    p95Ms: of((r) => r.latencyMs.p95),
+    p99Ms: of((r) => r.latencyMs.p99),
+    maxMs: of((r) => r.latencyMs.max),
+    efficiency: of((r) => r.efficiency),
+    rejected: of((r) => totalCount(r.rejected)),
+    dropped: of((r) => totalCount(r.dropped)),
+    cpuSeconds: of(totalCpuSeconds),
+    peakRssBytes: of(peakRssBytes),
+    passed: point.runs.filter(runPassed).length,
+  };
+}
+
+/** What {@link writeBenchReport} is given: one run, or one sweep, with the configuration that produced it. */
+export type BenchReportInput =
+  | { kind: "run"; name: string; config: object; run: BenchRunResult }
+  | { kind: "sweep"; name: string; config: object; sweep: SweepResult };
+
+/** The machine a report was measured on. */
+export interface MachineInfo {
+  cpuModel: string;
+  cpuCount: number;
+  totalMemoryBytes: number;
+  platform: string;
+  arch: string;
+  osRelease: string;
+  nodeVersion: string;
+}
+
+/** The content of `results.json`: the input plus where, when and from which commit it was measured. */
+export type BenchResultsFile = BenchReportInput & {
+  writtenAt: string;
+  gitCommit: string | null;
+  machine: MachineInfo;
+  /** For sweeps: the per-point min/median/max, as in the Markdown table. */
+  sweepSummary?: SweepPointSummary[];
+};

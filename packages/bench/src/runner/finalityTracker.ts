@@ -1,0 +1,94 @@
+/**
+ * Follows a node's server-sent events and records when each transaction became final: a tx is final when the
+ * `finalized` height reaches the block that holds it. Times are `performance.now()` milliseconds of this process.
+ */
+export class FinalityTracker {
+  private readonly pendingBlocks = new Map<number, string[]>();
+  private readonly finalAt = new Map<string, number>();
+  private finalizedHeight = -1;
+  private readonly controller = new AbortController();
+  private readonly listeners = new Set<() => void>();
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly url: string) {}
+
+  /** Opens the event stream; resolves once connected. */
+  async start(): Promise<void> {
+    const res = await fetch(`${this.url}/v1/events?txs=hashes`, { signal: this.controller.signal });
+    if (!res.ok || !res.body) throw new Error(`event stream refused: HTTP ${res.status}`);
+    const reader = res.body.getReader();
+    this.running = this.read(reader).catch(() => undefined);
+  }
+
+  /** When `hashHex` became final, if it has. */
+  finalTime(hashHex: string): number | undefined {
+    return this.finalAt.get(hashHex);
+  }
+
+  /** How many txs are final so far. */
+  finalCount(): number {
+    return this.finalAt.size;
+  }
+
+  /** Calls `fn` after each finality step (for waiting on conditions without polling). */
+  onProgress(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Resolves once `done()` holds after a finality step, or after `timeoutMs` (resolving false). */
+  waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (done()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        stop();
+        resolve(false);
+      }, timeoutMs);
+      const stop = this.onProgress(() => {
+        if (!done()) return;
+        clearTimeout(timer);
+        stop();
+        resolve(true);
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.running;
+  }
+
+  private async read(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let end = buffer.indexOf("\n\n");
+      while (end >= 0) {
+        this.handle(buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+        end = buffer.indexOf("\n\n");
+      }
+    }
+  }
+
+  private handle(message: string): void {
+    const event = /^event: (\w+)$/m.exec(message)?.[1];
+    const data = /^data: (.*)$/m.exec(message)?.[1];
+    if (!event || !data) return;
+    const parsed = JSON.parse(data) as { height: number; txs?: string[] };
+    if (event === "block") this.pendingBlocks.set(parsed.height, parsed.txs ?? []);
+    else if (event === "finalized") {
+      const now = performance.now();
+      this.finalizedHeight = Math.max(this.finalizedHeight, parsed.height);
+      for (const [height, txs] of this.pendingBlocks) {
+        if (height > this.finalizedHeight) continue;
+        for (const h of txs) this.finalAt.set(h, now);
+        this.pendingBlocks.delete(height);
+      }
+      for (const l of this.listeners) l();
+    }
+  }
+}

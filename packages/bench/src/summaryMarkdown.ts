@@ -1,0 +1,191 @@
+import {
+  type BenchResultsFile,
+  type BenchRunResult,
+  type CountsByReason,
+  mergeCounts,
+  peakRssBytes,
+  runPassed,
+  type SweepPointSummary,
+  totalCount,
+  totalCpuSeconds,
+} from "./benchResult.ts";
+import type { RepeatSummary } from "./stats.ts";
+
+const MIB = 1024 * 1024;
+
+/** A figure for a table: en-US grouping, at most `decimals` decimals; "–" for null or non-finite. */
+export function formatFigure(value: number | null, decimals = 1): string {
+  if (value === null || !Number.isFinite(value)) return "–";
+  return value.toLocaleString("en-US", { maximumFractionDigits: decimals, useGrouping: true });
+}
+
+/** Bytes as MiB with one decimal. */
+function mib(bytes: number | null): string {
+  return bytes === null ? "–" : `${formatFigure(bytes / MIB, 1)} MiB`;
+}
+
+/** A table cell: pipes and line breaks would break the row. */
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [
+    `| ${header.map(cell).join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+  ];
+}
+
+/** "median (min–max)", or just the value when all repeats agree. */
+function spread(s: RepeatSummary, decimals = 1): string {
+  const med = formatFigure(s.median, decimals);
+  return s.min === s.max ? med : `${med} (${formatFigure(s.min, decimals)}–${formatFigure(s.max, decimals)})`;
+}
+
+function reasons(counts: CountsByReason): string {
+  const entries = Object.entries(counts).filter(([, n]) => n > 0);
+  if (entries.length === 0) return "0";
+  return `${formatFigure(totalCount(counts), 0)} (${entries.map(([r, n]) => `${r} ${formatFigure(n, 0)}`).join(", ")})`;
+}
+
+function runTable(run: BenchRunResult): string[] {
+  const rows: string[][] = [
+    ["Workload", run.workload],
+    [
+      "Measured window",
+      `${formatFigure(run.durationSeconds)} s (warm-up ${formatFigure(run.warmupSeconds)} s)`,
+    ],
+    ["Offered rate", `${formatFigure(run.offeredRate)} tx/s`],
+    ["Committed TPS", formatFigure(run.committedTps)],
+    ["Submitted / committed", `${formatFigure(run.submitted, 0)} / ${formatFigure(run.committed, 0)}`],
+    ["Latency p50", `${formatFigure(run.latencyMs.p50, 2)} ms`],
+    ["Latency p95", `${formatFigure(run.latencyMs.p95, 2)} ms`],
+    ["Latency p99", `${formatFigure(run.latencyMs.p99, 2)} ms`],
+    ["Latency max", `${formatFigure(run.latencyMs.max, 2)} ms`],
+    [
+      "Efficiency",
+      `${formatFigure(run.efficiency, 3)} (${formatFigure(run.signatureChecksPerTx, 2)} checks/tx, ${formatFigure(run.verifyRatePerSecond, 0)} verify/s)`,
+    ],
+    ["Rejected", reasons(run.rejected)],
+    ["Dropped", reasons(run.dropped)],
+    ["CPU seconds", formatFigure(totalCpuSeconds(run), 2)],
+    ["Peak RSS", mib(peakRssBytes(run))],
+    [
+      "Disk bytes",
+      run.diskBytes === null ? "–" : `${formatFigure(run.diskBytes, 0)} (${mib(run.diskBytes)})`,
+    ],
+    ["Compression ratio", formatFigure(run.compressionRatio, 2)],
+  ];
+  if (run.maxRateSearch) {
+    const s = run.maxRateSearch;
+    rows.push([
+      "Max tracking rate",
+      `${formatFigure(s.maxRate)} tx/s (${s.reason}, ${s.steps.length} steps)`,
+    ]);
+  }
+  const lines = table(["Figure", "Value"], rows);
+  if (run.processes.length > 0) {
+    lines.push(
+      "",
+      ...table(
+        ["Process", "CPU seconds", "Peak RSS"],
+        run.processes.map((p) => [p.name, formatFigure(p.cpuSeconds, 2), mib(p.peakRssBytes)]),
+      ),
+    );
+  }
+  return lines;
+}
+
+function checkLines(runs: readonly BenchRunResult[]): string[] {
+  const checks = runs.flatMap((r) => r.checks);
+  if (checks.length === 0) return [];
+  return [
+    "",
+    "## Checks",
+    "",
+    ...checks.map((c) => `- ${c.passed ? "passed" : "**FAILED**"}: ${c.name}: ${c.detail}`),
+  ];
+}
+
+/** The sweep's Markdown table: one row per point, "median (min–max)" over its repeats. */
+export function sweepTable(xLabel: string, points: readonly SweepPointSummary[]): string[] {
+  return table(
+    [
+      xLabel,
+      "repeats",
+      "offered tx/s",
+      "committed TPS",
+      "p50 ms",
+      "p95 ms",
+      "p99 ms",
+      "max ms",
+      "efficiency",
+      "rejected",
+      "dropped",
+      "CPU s",
+      "peak RSS MiB",
+      "passed",
+    ],
+    points.map((p) => [
+      p.label,
+      String(p.repeats),
+      spread(p.offeredRate),
+      spread(p.committedTps),
+      spread(p.p50Ms, 2),
+      spread(p.p95Ms, 2),
+      spread(p.p99Ms, 2),
+      spread(p.maxMs, 2),
+      spread(p.efficiency, 3),
+      spread(p.rejected, 0),
+      spread(p.dropped, 0),
+      spread(p.cpuSeconds, 2),
+      spread({
+        ...p.peakRssBytes,
+        min: p.peakRssBytes.min / MIB,
+        median: p.peakRssBytes.median / MIB,
+        max: p.peakRssBytes.max / MIB,
+      }),
+      `${p.passed}/${p.repeats}`,
+    ]),
+  );
+}
+
+/** `summary.md`: header (machine, commit, verdict), the key figures, checks, and the chart files. */
+export function renderSummaryMarkdown(file: BenchResultsFile, chartFiles: readonly string[]): string {
+  const runs = file.kind === "run" ? [file.run] : file.sweep.points.flatMap((p) => p.runs);
+  const passed = runs.every(runPassed);
+  const m = file.machine;
+  const lines = [
+    `# Benchmark: ${file.name}`,
+    "",
+    `- Result: ${passed ? "passed" : "**FAILED**"}`,
+    `- Written: ${file.writtenAt}`,
+    `- Commit: ${file.gitCommit === null ? "unknown" : `\`${file.gitCommit}\``}`,
+    `- Machine: ${m.cpuModel} × ${m.cpuCount}, ${formatFigure(m.totalMemoryBytes / 1024 ** 3, 1)} GiB, ${m.platform} ${m.arch} ${m.osRelease}, Node ${m.nodeVersion}`,
+    "",
+  ];
+  if (file.kind === "run") {
+    lines.push(...runTable(file.run));
+  } else {
+    lines.push(`Sweep over ${file.sweep.xLabel}; each cell is median (min–max) over the repeats.`, "");
+    lines.push(...sweepTable(file.sweep.xLabel, file.sweepSummary ?? []));
+    const rejected = mergeCounts(runs.map((r) => r.rejected));
+    const dropped = mergeCounts(runs.map((r) => r.dropped));
+    const all = [...new Set([...Object.keys(rejected), ...Object.keys(dropped)])].sort();
+    if (all.length > 0) {
+      lines.push("", "Rejected and dropped over all runs, by reason:", "");
+      lines.push(
+        ...table(
+          ["reason", "rejected", "dropped"],
+          all.map((r) => [r, formatFigure(rejected[r] ?? 0, 0), formatFigure(dropped[r] ?? 0, 0)]),
+        ),
+      );
+    }
+  }
+  lines.push(...checkLines(runs));
+  if (chartFiles.length > 0) {
+    lines.push("", "## Charts", "", ...chartFiles.map((f) => `![${f}](${f})`));
+  }
+  return `${lines.join("\n")}\n`;
+}
