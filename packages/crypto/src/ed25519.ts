@@ -135,11 +135,18 @@ export function ed25519Verify(signature: Uint8Array, message: Uint8Array, public
 /** DER prefix of an ed25519 PKCS#8 private key (RFC 8410): the 32-byte seed follows it. */
 const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 
+/** A key bound to node:crypto: its public key and a fast signing function. */
+export interface Ed25519Signer {
+  publicKey: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
+}
+
 /**
- * A signer bound to one key that signs through node:crypto (several times faster than noble, same RFC 8032
- * deterministic signatures): for bulk signing, e.g. a load generator pre-signing its transactions.
+ * A signer bound to one key that signs through node:crypto (~70 µs a signature against ~1 ms for noble here, same
+ * RFC 8032 deterministic signatures), deriving the public key on the way: for bulk signing, e.g. a load generator
+ * pre-signing its transactions, or a block producer.
  */
-export function createEd25519Signer(secretKey: Uint8Array): (message: Uint8Array) => Uint8Array {
+export function createEd25519Signer(secretKey: Uint8Array): Ed25519Signer {
   if (secretKey.length !== ED25519_SECRET_KEY_LENGTH)
     throw new TypeError(`ed25519 seed must be 32 bytes, got ${secretKey.length}`);
   const key = createPrivateKey({
@@ -147,8 +154,12 @@ export function createEd25519Signer(secretKey: Uint8Array): (message: Uint8Array
     format: "der",
     type: "pkcs8",
   });
-  return (message) => {
-    const sig = nodeSign(null, message, key);
-    return new Uint8Array(sig.buffer, sig.byteOffset, sig.byteLength);
+  const spki = createPublicKey(key).export({ format: "der", type: "spki" });
+  return {
+    publicKey: new Uint8Array(spki.subarray(spki.length - ED25519_PUBLIC_KEY_LENGTH)),
+    sign(message) {
+      const sig = nodeSign(null, message, key);
+      return new Uint8Array(sig.buffer, sig.byteOffset, sig.byteLength);
+    },
   };
 }

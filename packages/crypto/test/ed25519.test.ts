@@ -268,7 +268,9 @@ describe("createEd25519Signer (node:crypto bulk signing)", () => {
     for (let i = 0; i < 20; i++) {
       const keys = ed25519KeyPairFromSeed(new Uint8Array(32).fill(i));
       const message = new Uint8Array(i * 7).fill(0xab);
-      const sig = createEd25519Signer(keys.secretKey)(message);
+      const signer = createEd25519Signer(keys.secretKey);
+      expect(Buffer.from(signer.publicKey).toString("hex")).toBe(Buffer.from(keys.publicKey).toString("hex"));
+      const sig = signer.sign(message);
       expect(Buffer.from(sig).toString("hex")).toBe(
         Buffer.from(ed25519Sign(message, keys.secretKey)).toString("hex"),
       );

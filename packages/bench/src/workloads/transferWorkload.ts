@@ -48,7 +48,7 @@ export class TransferWorkload implements Workload {
         chainId: this.opts.chainId,
         shard: this.opts.shard,
         kind: TxKind.Transfer,
-        sender: this.accounts.keys[from].publicKey,
+        sender: this.accounts.publicKey(from),
         nonce: this.accounts.takeNonce(from),
         fee: 1n,
         payload: { to: this.accounts.addresses[to], amount: 1n },
