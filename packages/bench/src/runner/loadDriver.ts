@@ -86,19 +86,25 @@ export async function driveLoad(
     }
   };
   for (;;) {
-    const elapsed = performance.now() - record.startedAt;
-    if (elapsed >= opts.sendForMs || record.sent >= txs.length) break;
+    // The last pass sends everything due by the end exactly, so the count never depends on when the timer woke.
+    const now = performance.now() - record.startedAt;
+    const last = now >= opts.sendForMs;
+    const elapsed = Math.min(now, opts.sendForMs);
     const target =
       opts.pacing.kind === "open"
         ? Math.min(txs.length, Math.floor(opts.pacing.dueBy(elapsed)))
         : Math.min(txs.length, tracker.finalCount() + opts.pacing.window + (record.sent - acceptedCount));
-    while (record.sent < target && inFlight.size < opts.maxConcurrentRequests) {
+    const finalPass = last && opts.pacing.kind === "open";
+    while (record.sent < target && (inFlight.size < opts.maxConcurrentRequests || finalPass)) {
+      if (inFlight.size >= opts.maxConcurrentRequests) await Promise.race(inFlight);
       const from = record.sent;
       const to = Math.min(target, from + opts.maxBatch);
-      const now = performance.now();
+      const sentAt = performance.now();
       for (let i = from; i < to; i++)
         record.plannedAt[i] =
-          opts.pacing.kind === "open" ? record.startedAt + plannedOffset(opts.pacing.dueBy, i, elapsed) : now;
+          opts.pacing.kind === "open"
+            ? record.startedAt + plannedOffset(opts.pacing.dueBy, i, elapsed)
+            : sentAt;
       record.sent = to;
       const p = post(from, to).finally(() => inFlight.delete(p));
       inFlight.add(p);
@@ -107,6 +113,7 @@ export async function driveLoad(
       lastProgress = elapsed;
       opts.onProgress(elapsed, record.sent);
     }
+    if (last || record.sent >= txs.length) break;
     await new Promise((r) => setTimeout(r, TICK_MS));
   }
   await Promise.all(inFlight);

@@ -1,0 +1,46 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fixedRate, ProgressLine, runBench, TransferWorkload, writeBenchReport } from "@vshard/bench";
+import { afterAll, describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/testNetwork.ts";
+
+describe("the load benchmark against a node it starts (real process, HTTP, SSE)", () => {
+  let cleanup: (() => Promise<void>) | undefined;
+  afterAll(async () => cleanup?.());
+
+  it("commits every offered transfer at a modest open-loop rate and writes JSON, Markdown and SVG", async () => {
+    const out = await tempDir("bench");
+    cleanup = out.cleanup;
+    const lines: string[] = [];
+    const run = await runBench({
+      workload: new TransferWorkload({ accounts: 50, seed: 7, chainId: 1, shard: 0, zipf: 0 }),
+      load: { kind: "open", schedule: fixedRate(100) },
+      durationMs: 2_000,
+      warmupMs: 500,
+      drainMs: 60_000,
+      blockIntervalMs: 50,
+      // A fixed verify rate: this test checks the harness's bookkeeping, not this machine's speed.
+      verifyRatePerSecond: 10_000,
+      log: (l) => lines.push(l),
+      progress: new ProgressLine({ write: () => true }),
+      phaseLabel: "test",
+    });
+    expect(run.submitted).toBe(200);
+    expect(run.dropped).toEqual({});
+    expect(run.rejected).toEqual({});
+    expect(run.latencyMs.count).toBe(run.submitted);
+    expect(run.efficiency).toBeCloseTo(run.committedTps / 10_000, 10);
+    expect(run.processes.map((p) => p.name)).toEqual(["bench client", "node"]);
+    expect(run.diskBytes).toBeGreaterThan(0);
+
+    const written = await writeBenchReport(
+      { kind: "run", name: "transfer-test", config: {}, run },
+      { resultsDir: out.path, gitCommit: null },
+    );
+    const names = written.files.map((f) => f.slice(written.dir.length + 1));
+    expect(names).toEqual(expect.arrayContaining(["results.json", "summary.md", "timeline.svg"]));
+    const json = JSON.parse(await readFile(join(written.dir, "results.json"), "utf8"));
+    expect(json.run.submitted).toBe(200);
+    expect(await readFile(join(written.dir, "summary.md"), "utf8")).toContain("committed");
+  });
+});
