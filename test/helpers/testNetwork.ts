@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { bytesToHex, type Ed25519KeyPair, ed25519KeyPairFromSeed, sha256 } from "@vshard/crypto";
 import { defaultChainOptions, type GenesisJson, genesisFromJson } from "@vshard/engine";
 import { defaultNodeApiOptions, VshardNode } from "@vshard/node";
-import { addressFromPublicKey, addressToText, type SignedTx, signTx, TxKind } from "@vshard/types";
+import {
+  addressFromPublicKey,
+  addressToText,
+  type SignedTx,
+  type SmallbankPayload,
+  signTx,
+  TxKind,
+} from "@vshard/types";
 
 /** Deterministic keys for tests: the i-th key of a named set. */
 export function testKey(set: string, i: number): Ed25519KeyPair {
@@ -53,6 +60,28 @@ export function transfer(
       fee,
       payload: { to: addressFromPublicKey(to.publicKey), amount },
     },
+    from.secretKey,
+  );
+}
+
+/** A noop signed by `from`: only a nonce and a fee. */
+export function noop(from: Ed25519KeyPair, nonce: number, fee = 1n, chainId = 1): SignedTx {
+  return signTx(
+    { chainId, shard: 0, kind: TxKind.Noop, sender: from.publicKey, nonce, fee, payload: {} },
+    from.secretKey,
+  );
+}
+
+/** A Smallbank op signed by `from`, the customer. */
+export function smallbank(
+  from: Ed25519KeyPair,
+  nonce: number,
+  payload: SmallbankPayload,
+  fee = 1n,
+  chainId = 1,
+): SignedTx {
+  return signTx(
+    { chainId, shard: 0, kind: TxKind.Smallbank, sender: from.publicKey, nonce, fee, payload },
     from.secretKey,
   );
 }

@@ -1,5 +1,5 @@
 import { bytesToHex } from "@vshard/crypto";
-import { signedTxToJson, type VshardNode } from "@vshard/node";
+import { signedTxToJson, type TransferTxJson, type VshardNode } from "@vshard/node";
 import { encodeSignedTx, encodeTxBatch } from "@vshard/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addressOf, startTestNode, tempDir, testGenesis, testKey, transfer } from "../helpers/testNetwork.ts";
@@ -124,7 +124,7 @@ describe("bad input gets a 4xx with {code, message} and the node keeps serving",
   });
 
   it("malformed address in a tx and in a query", async () => {
-    const tx = signedTxToJson(transfer(keys[0], keys[1], 1n, 0));
+    const tx = signedTxToJson(transfer(keys[0], keys[1], 1n, 0)) as TransferTxJson;
     tx.payload.to = `${tx.payload.to.slice(0, -1)}${tx.payload.to.endsWith("0") ? "1" : "0"}`;
     await expectError(await post(jsonOf(tx)), 400, "ADDRESS_ERROR_CHECKSUM");
     const res = await fetch(`${url}/v1/accounts/not-an-address`);

@@ -9,6 +9,7 @@ export * from "./consensus/clock.ts";
 export * from "./consensus/interface.ts";
 export * from "./errors.ts";
 export * from "./execution/executeTxs.ts";
+export * from "./execution/smallbank.ts";
 export * from "./logger.ts";
 export * from "./mempool/index.ts";
 export * from "./state/index.ts";

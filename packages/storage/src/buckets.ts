@@ -14,7 +14,7 @@ export enum Bucket {
   BodyByHash = 3,
   /** chainId, shard, height → block hash. */
   HashByHeight = 4,
-  /** tx hash → [height, index, block hash]. */
+  /** tx hash → [height, index, block hash, status, abort reason]. */
   TxLocation = 5,
   /** chainId, shard, address → encoded account. */
   Account = 6,
@@ -22,6 +22,8 @@ export enum Bucket {
   StateNode = 7,
   /** chainId, shard, height, index → encoded receipt of that block's outbox. */
   OutboxByHeight = 8,
+  /** chainId, shard, namespace byte (`RecordNamespace`, 1 = smallbank), address → encoded record. */
+  Record = 9,
 }
 
 /** Second byte of keys in `Bucket.Meta`; same rule: a retired number is never reused. */

@@ -1,9 +1,25 @@
 import { HASH_LENGTH } from "@vshard/crypto";
-import { type Account, type Block, encodeBody, type Header, type Receipt, txHash } from "@vshard/types";
+import {
+  type Account,
+  type Block,
+  encodeBody,
+  type Header,
+  type Receipt,
+  type RecordNamespace,
+  type SmallbankRecord,
+  txHash,
+} from "@vshard/types";
 import { chainShardHeightKey } from "./buckets.ts";
 import { StorageError } from "./errors.ts";
 import type { KvOp, KvStore } from "./kvStore.ts";
-import { type BodyStats, type ChainHead, compressBody, type TxLocation } from "./ledgerRecords.ts";
+import {
+  type BodyStats,
+  type ChainHead,
+  compressBody,
+  MAX_ABORT_REASON_LENGTH,
+  type TxLocation,
+  type TxOutcomeRecord,
+} from "./ledgerRecords.ts";
 import { createLedgerRepositories, type LedgerRepositories } from "./ledgerRepositories.ts";
 import { LevelKvStore } from "./levelKvStore.ts";
 import { defaultLedgerDbOptions, type LedgerDbOptions } from "./options.ts";
@@ -18,13 +34,19 @@ export interface BlockCommit {
   blockHash: Uint8Array;
   /** Accounts changed by the block, with their new state. */
   accounts: Array<{ address: Uint8Array; account: Account }>;
+  /** Records changed by the block (Smallbank customers), with their new state; none when absent. */
+  records?: Array<{ namespace: RecordNamespace; address: Uint8Array; record: SmallbankRecord }>;
   /** New state-tree nodes, opaque bytes. */
   stateNodes: Array<[key: Uint8Array, value: Uint8Array]>;
   /** The block's outbox, in order (may be empty); each receipt's source is this chain shard. */
   receipts: Receipt[];
   /** `txHash` of each tx, in body order, when the caller already has them (saves re-hashing). */
   txHashes?: Uint8Array[];
+  /** What each tx did, in body order; every tx ok when absent. */
+  outcomes?: TxOutcomeRecord[];
 }
+
+const OK: TxOutcomeRecord = { status: 0 };
 
 /** Where the ledger lives: a folder (opened with `LevelKvStore`) or a store given by the caller. */
 export type LedgerDbLocation = { path: string } | { store: KvStore };
@@ -34,8 +56,8 @@ function badCommit(message: string): StorageError {
 }
 
 /**
- * The ledger of one node: headers, compressed bodies, height index, tx locations, accounts,
- * state-tree nodes, outboxes and chain heads, over one `KvStore`. Each block is committed in one
+ * The ledger of one node: headers, compressed bodies, height index, tx locations (with outcomes),
+ * accounts, records, state-tree nodes, outboxes and chain heads, over one `KvStore`. Each block is committed in one
  * atomic batch, so after a crash the store holds every record of the head block or none of it.
  */
 export class LedgerDb {
@@ -92,6 +114,13 @@ export class LedgerDb {
       throw badCommit(`blockHash must be ${HASH_LENGTH} bytes`);
     if (c.txHashes !== undefined && c.txHashes.length !== txs.length)
       throw badCommit(`${c.txHashes.length} tx hashes given for ${txs.length} txs`);
+    if (c.outcomes !== undefined && c.outcomes.length !== txs.length)
+      throw badCommit(`${c.outcomes.length} outcomes given for ${txs.length} txs`);
+    for (const o of c.outcomes ?? [])
+      if ((o.status === 0) !== (o.reason === undefined) || (o.reason?.length ?? 0) > MAX_ABORT_REASON_LENGTH)
+        throw badCommit(
+          `an outcome is ok without a reason, or aborted with a reason of at most ${MAX_ABORT_REASON_LENGTH} characters`,
+        );
     for (const r of c.receipts)
       if (r.source.chainId !== chainId || r.source.shard !== shard)
         throw badCommit(
@@ -118,10 +147,12 @@ export class LedgerDb {
     ops.push(repos.hashByHeight.putOp({ chainId, shard, height }, blockHash));
     txs.forEach((stx, index) => {
       const hash = c.txHashes?.[index] ?? txHash(stx.tx);
-      ops.push(repos.txLocations.putOp(hash, { height, index, blockHash }));
+      ops.push(repos.txLocations.putOp(hash, { height, index, blockHash, ...(c.outcomes?.[index] ?? OK) }));
     });
     for (const { address, account } of c.accounts)
       ops.push(repos.accounts.putOp({ chainId, shard, address }, account));
+    for (const { namespace, address, record } of c.records ?? [])
+      ops.push(repos.records.putOp({ chainId, shard, namespace, address }, record));
     for (const [key, value] of c.stateNodes) ops.push(repos.stateNodes.putOp({ chainId, shard, key }, value));
     c.receipts.forEach((receipt, index) => {
       ops.push(repos.outbox.putOp({ chainId, shard, height, index }, receipt));
@@ -190,6 +221,18 @@ export class LedgerDb {
   /** Several accounts in one read, in order. */
   getAccounts(chainId: number, shard: number, addresses: Uint8Array[]): Promise<(Account | null)[]> {
     return this.repositories.accounts.getMany(addresses.map((address) => ({ chainId, shard, address })));
+  }
+
+  /** Several records of one namespace in one read, in order; null for a record never written. */
+  getRecords(
+    chainId: number,
+    shard: number,
+    namespace: RecordNamespace,
+    addresses: Uint8Array[],
+  ): Promise<(SmallbankRecord | null)[]> {
+    return this.repositories.records.getMany(
+      addresses.map((address) => ({ chainId, shard, namespace, address })),
+    );
   }
 
   /** A state-tree node by key. */

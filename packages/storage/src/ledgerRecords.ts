@@ -1,5 +1,5 @@
 import { HASH_LENGTH } from "@vshard/crypto";
-import { decodeTuple, encodeTuple, expectBytes, expectUint } from "@vshard/types";
+import { CodecError, decodeTuple, encodeTuple, expectBytes, expectString, expectUint } from "@vshard/types";
 import { compress, decompress } from "zstd-napi";
 
 /** The last committed block of a chain shard. */
@@ -9,13 +9,25 @@ export interface ChainHead {
   stateRoot: Uint8Array;
 }
 
-/** Where a transaction was committed. */
-export interface TxLocation {
+/** What an included tx did: 0 ok, 1 aborted (fee charged and nonce consumed, no other change). */
+export type TxOutcomeStatus = 0 | 1;
+
+/** The outcome of an included tx as stored: its status, and for an aborted tx a short reason. */
+export interface TxOutcomeRecord {
+  status: TxOutcomeStatus;
+  reason?: string;
+}
+
+/** Where a transaction was committed, and what it did. */
+export interface TxLocation extends TxOutcomeRecord {
   height: number;
   /** Position of the tx in its block's body. */
   index: number;
   blockHash: Uint8Array;
 }
+
+/** Longest abort reason stored. */
+export const MAX_ABORT_REASON_LENGTH = 200;
 
 /** Running totals of block-body bytes, before and after compression. */
 export interface BodyStats {
@@ -38,19 +50,28 @@ export function decodeChainHead(bytes: Uint8Array): ChainHead {
   };
 }
 
-/** Canonical bytes of a tx location: [height, index, blockHash]. */
+/** Canonical bytes of a tx location: [height, index, blockHash, status, reason ("" unless aborted)]. */
 export function encodeTxLocation(loc: TxLocation): Uint8Array {
-  return encodeTuple([loc.height, loc.index, loc.blockHash]);
+  return encodeTuple([loc.height, loc.index, loc.blockHash, loc.status, loc.reason ?? ""]);
 }
 
-/** Reads a tx location; malformed bytes throw `CodecError`. */
+/** Reads a tx location; malformed bytes (an ok tx with a reason among them) throw `CodecError`. */
 export function decodeTxLocation(bytes: Uint8Array): TxLocation {
-  const [height, index, blockHash] = decodeTuple(bytes, 3, "txLocation");
-  return {
+  const [height, index, blockHash, status, reason] = decodeTuple(bytes, 5, "txLocation");
+  const loc: TxLocation = {
     height: expectUint(height, "txLocation.height"),
     index: expectUint(index, "txLocation.index"),
     blockHash: expectBytes(blockHash, "txLocation.blockHash", HASH_LENGTH),
+    status: expectUint(status, "txLocation.status", 1) as TxOutcomeStatus,
   };
+  const text = expectString(reason, "txLocation.reason", MAX_ABORT_REASON_LENGTH);
+  if (loc.status === 1) loc.reason = text;
+  else if (text !== "")
+    throw new CodecError(
+      { code: "CODEC_ERROR_OUT_OF_RANGE", what: "txLocation.reason" },
+      "txLocation.reason: an ok tx has no abort reason",
+    );
+  return loc;
 }
 
 /** Canonical bytes of the body totals: [bodyBytesRaw, bodyBytesStored]. */

@@ -5,13 +5,17 @@ import {
   decodeBody,
   decodeHeader,
   decodeReceipt,
+  decodeSmallbankRecord,
   encodeAccount,
   encodeBody,
   encodeHeader,
   encodeReceipt,
+  encodeSmallbankRecord,
   type Header,
   type Receipt,
+  type RecordNamespace,
   type SignedTx,
+  type SmallbankRecord,
 } from "@vshard/types";
 import { Bucket, chainShardHeightKey, chainShardKey, MetaKey, u32be } from "./buckets.ts";
 import type { KvStore } from "./kvStore.ts";
@@ -51,6 +55,8 @@ export interface LedgerRepositories {
   accounts: Repository<ChainShard & { address: Uint8Array }, Account>;
   stateNodes: Repository<ChainShard & { key: Uint8Array }, Uint8Array>;
   outbox: Repository<ChainShardHeight & { index: number }, Receipt>;
+  /** Records beside accounts (Smallbank customers), by namespace and address. */
+  records: Repository<ChainShard & { namespace: RecordNamespace; address: Uint8Array }, SmallbankRecord>;
   heads: Repository<ChainShard, ChainHead>;
   bodyStats: Repository<null, BodyStats>;
 }
@@ -133,6 +139,17 @@ export function createLedgerRepositories(store: KvStore, compressionLevel: numbe
         encodeKey: (k) => concatBytes(chainShardHeightKey(k.chainId, k.shard, k.height), u32be(k.index)),
         encodeValue: encodeReceipt,
         decodeValue: decodeReceipt,
+      },
+      m,
+    ),
+    records: new Repository(
+      {
+        bucket: Bucket.Record,
+        name: "record",
+        encodeKey: (k) =>
+          concatBytes(chainShardKey(k.chainId, k.shard), Uint8Array.of(k.namespace), k.address),
+        encodeValue: encodeSmallbankRecord,
+        decodeValue: decodeSmallbankRecord,
       },
       m,
     ),

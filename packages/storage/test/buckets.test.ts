@@ -21,6 +21,7 @@ describe("buckets", () => {
       Account: 6,
       StateNode: 7,
       OutboxByHeight: 8,
+      Record: 9,
     });
     expect([MetaKey.ChainHead, MetaKey.BodyStats]).toEqual([1, 2]);
   });

@@ -11,6 +11,7 @@ import {
   type Header,
   headerHash,
   type Receipt,
+  RecordNamespace,
   type SignedTx,
   signTx,
   TxKind,
@@ -52,7 +53,10 @@ export function makeTxs(chainId: number, shard: number, height: number, count: n
   return txs;
 }
 
-/** A chain of `count` commits for one chain shard, each with txs, accounts, state nodes and receipts. */
+/**
+ * A chain of `count` commits for one chain shard, each with txs (every third one aborted), accounts, Smallbank
+ * records (checking negative in odd blocks), state nodes and receipts.
+ */
 export function makeCommits(chainId: number, shard: number, count: number, txsPerBlock = 5): BlockCommit[] {
   const commits: BlockCommit[] = [];
   let parentHash: Uint8Array = ZERO_HASH;
@@ -93,7 +97,18 @@ export function makeCommits(chainId: number, shard: number, count: number, txsPe
     const stateNodes: Array<[Uint8Array, Uint8Array]> = [
       [sha256(Uint8Array.of(height, 4)), Uint8Array.of(height, 5, 6)],
     ];
-    commits.push({ chainId, shard, block, blockHash, accounts, stateNodes, receipts });
+    const records = accounts.map(({ address }, i) => ({
+      namespace: RecordNamespace.Smallbank,
+      address,
+      record: {
+        checking: BigInt((height % 2 === 0 ? 1 : -1) * (height * 1_000 + i)),
+        savings: BigInt(height + i),
+      },
+    }));
+    const outcomes = txs.map((_, i) =>
+      i % 3 === 1 ? { status: 1 as const, reason: "insufficient checking" } : { status: 0 as const },
+    );
+    commits.push({ chainId, shard, block, blockHash, accounts, records, stateNodes, receipts, outcomes });
     parentHash = blockHash;
   }
   return commits;

@@ -1,4 +1,4 @@
-import { encodeBody } from "@vshard/types";
+import { encodeBody, RecordNamespace } from "@vshard/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type BlockCommit,
@@ -75,6 +75,15 @@ describe.each(stores)("LedgerDb over $name", ({ open }) => {
     expect(await db.getStateNode(CHAIN, SHARD, new Uint8Array(32))).toBeNull();
     expect(await db.getOutbox(CHAIN, SHARD, 0)).toEqual([]);
     expect(await db.getOutbox(CHAIN, SHARD, 1)).toHaveLength(2);
+    // Records: the last write wins, nothing leaks into another shard or namespace, a stranger reads null.
+    const records = commits[5].records ?? [];
+    expect(await db.getRecords(CHAIN, SHARD, RecordNamespace.Smallbank, [stranger, addresses[2]])).toEqual([
+      null,
+      records[2].record,
+    ]);
+    expect(records[2].record.checking).toBeLessThan(0n);
+    expect(await db.getRecords(CHAIN, SHARD + 1, RecordNamespace.Smallbank, [addresses[0]])).toEqual([null]);
+    expect(await db.getRecords(CHAIN, SHARD, 2 as RecordNamespace, [addresses[0]])).toEqual([null]);
   });
 
   it("keeps shards of several chains apart", async () => {
@@ -125,6 +134,10 @@ describe.each(stores)("LedgerDb over $name", ({ open }) => {
       { ...c, shard: SHARD + 1 },
       { ...c, blockHash: new Uint8Array(31) },
       { ...c, txHashes: [] },
+      { ...c, outcomes: [] },
+      { ...c, outcomes: c.block.txs.map(() => ({ status: 0 as const, reason: "not for an ok tx" })) },
+      { ...c, outcomes: c.block.txs.map(() => ({ status: 1 as const })) },
+      { ...c, outcomes: c.block.txs.map(() => ({ status: 1 as const, reason: "x".repeat(201) })) },
       {
         ...c,
         receipts: [{ ...makeCommits(CHAIN, SHARD, 2)[1].receipts[0], source: { chainId: 1, shard: 1 } }],
@@ -171,6 +184,7 @@ describe("LedgerDb commits", () => {
       Bucket.Account,
       Bucket.StateNode,
       Bucket.OutboxByHeight,
+      Bucket.Record,
     ]);
     await db.close();
   });
@@ -180,7 +194,19 @@ describe("LedgerDb commits", () => {
     const [c] = makeCommits(CHAIN, SHARD, 1, 2);
     const given = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
     await db.commitBlock({ ...c, txHashes: given });
-    expect(await db.getTxLocation(given[1])).toEqual({ height: 0, index: 1, blockHash: c.blockHash });
+    expect(await db.getTxLocation(given[1])).toEqual({
+      height: 0,
+      index: 1,
+      blockHash: c.blockHash,
+      status: 1,
+      reason: "insufficient checking",
+    });
+    expect(await db.getTxLocation(given[0])).toEqual({
+      height: 0,
+      index: 0,
+      blockHash: c.blockHash,
+      status: 0,
+    });
     await db.close();
   });
 

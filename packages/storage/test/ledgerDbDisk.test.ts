@@ -1,5 +1,5 @@
 import { bytesToHex } from "@vshard/crypto";
-import { txHash } from "@vshard/types";
+import { RecordNamespace, txHash } from "@vshard/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compressBody, LedgerDb, LevelKvStore } from "../src/index.ts";
 import { makeCommits, tempDir } from "./fixtures.ts";
@@ -72,6 +72,11 @@ describe("LedgerDb on disk", () => {
         repos.txLocations.key(txHash(c.block.txs[0].tx)),
         () => db.getTxLocation(txHash(c.block.txs[0].tx)),
         "txLocation",
+      ],
+      [
+        repos.records.key({ chainId: CHAIN, shard: SHARD, namespace: RecordNamespace.Smallbank, address }),
+        () => db.getRecords(CHAIN, SHARD, RecordNamespace.Smallbank, [address]),
+        "record",
       ],
       [
         repos.hashByHeight.key({ chainId: CHAIN, shard: SHARD, height: 0 }),

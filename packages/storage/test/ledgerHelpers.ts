@@ -1,5 +1,5 @@
 import { bytesToHex } from "@vshard/crypto";
-import { txHash } from "@vshard/types";
+import { RecordNamespace, txHash } from "@vshard/types";
 import { expect } from "vitest";
 import { type BlockCommit, type KvStore, type LedgerDb, StorageError } from "../src/index.ts";
 
@@ -24,7 +24,7 @@ export async function rejection(p: Promise<unknown>): Promise<StorageError> {
   return err as StorageError;
 }
 
-/** Checks that every record of `commits` reads back, the last one as head. */
+/** Checks that every record of `commits` reads back (tx locations with their outcomes), the last one as head. */
 export async function expectCommitted(db: LedgerDb, commits: BlockCommit[]): Promise<void> {
   const last = commits[commits.length - 1];
   expect(await db.getHead(CHAIN, SHARD)).toEqual({
@@ -40,10 +40,24 @@ export async function expectCommitted(db: LedgerDb, commits: BlockCommit[]): Pro
     expect(await db.getBlock(c.blockHash)).toEqual(c.block);
     expect(await db.getBlockByHeight(CHAIN, SHARD, height)).toEqual(c.block);
     for (const [index, stx] of c.block.txs.entries())
-      expect(await db.getTxLocation(txHash(stx.tx))).toEqual({ height, index, blockHash: c.blockHash });
+      expect(await db.getTxLocation(txHash(stx.tx))).toEqual({
+        height,
+        index,
+        blockHash: c.blockHash,
+        ...(c.outcomes?.[index] ?? { status: 0 }),
+      });
     for (const [key, value] of c.stateNodes) expect(await db.getStateNode(CHAIN, SHARD, key)).toEqual(value);
     expect(await db.getOutbox(CHAIN, SHARD, height)).toEqual(c.receipts);
   }
   for (const { address, account } of last.accounts)
     expect(await db.getAccount(CHAIN, SHARD, address)).toEqual(account);
+  const records = last.records ?? [];
+  expect(
+    await db.getRecords(
+      CHAIN,
+      SHARD,
+      RecordNamespace.Smallbank,
+      records.map((r) => r.address),
+    ),
+  ).toEqual(records.map((r) => r.record));
 }

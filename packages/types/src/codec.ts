@@ -116,6 +116,43 @@ export function amountToWire(amount: bigint): number | bigint {
   return amount <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(amount) : amount;
 }
 
+/** Smallest value of a signed ledger value (msgpack int64). */
+export const MIN_INT64 = -(1n << 63n);
+/** Largest value of a signed ledger value (msgpack int64). */
+export const MAX_INT64 = (1n << 63n) - 1n;
+/** Signed values from here to `WIRE_NUMBER_MAX` fit a msgpack int of at most 32 bits: they go as plain numbers. */
+const WIRE_NUMBER_MIN = -(1n << 31n);
+const WIRE_NUMBER_MAX = (1n << 32n) - 1n;
+
+/**
+ * Signed values go on the wire as the smallest msgpack int that holds them (canonical): a value that fits 32 bits as
+ * a number (fixint, int8..int32, uint8..uint32), anything larger as a 64-bit int (never as a float).
+ */
+export function int64ToWire(value: bigint): number | bigint {
+  return value >= WIRE_NUMBER_MIN && value <= WIRE_NUMBER_MAX ? Number(value) : value;
+}
+
+/** A signed field: a msgpack integer in -2^63..2^63-1 in the form `int64ToWire` writes, returned as bigint. */
+export function expectInt64(value: unknown, what: string): bigint {
+  let result: bigint;
+  if (typeof value === "bigint") {
+    if (value >= WIRE_NUMBER_MIN && value <= WIRE_NUMBER_MAX)
+      fail("CODEC_ERROR_NOT_CANONICAL", what, `${value} written as a 64-bit integer`);
+    result = value;
+  } else if (typeof value === "number" && Number.isInteger(value)) {
+    result = BigInt(value);
+    // msgpackr writes a whole number above 32 bits as a float64: never the canonical form of a signed value.
+    if (result < WIRE_NUMBER_MIN || result > WIRE_NUMBER_MAX) {
+      if (result >= MIN_INT64 && result <= MAX_INT64)
+        fail("CODEC_ERROR_NOT_CANONICAL", what, `${value} written as a float`);
+      fail("CODEC_ERROR_OUT_OF_RANGE", what, "value outside -2^63..2^63-1");
+    }
+  } else fail("CODEC_ERROR_WRONG_TYPE", what, "expected an integer");
+  if (result < MIN_INT64 || result > MAX_INT64)
+    fail("CODEC_ERROR_OUT_OF_RANGE", what, "value outside -2^63..2^63-1");
+  return result;
+}
+
 /** A byte-string field, optionally of an exact length; returned as a plain Uint8Array. */
 export function expectBytes(value: unknown, what: string, length?: number): Uint8Array {
   if (!(value instanceof Uint8Array)) fail("CODEC_ERROR_WRONG_TYPE", what, "expected bytes");

@@ -4,4 +4,5 @@ export * from "./block.ts";
 export * from "./codec.ts";
 export * from "./errors.ts";
 export * from "./receipt.ts";
+export * from "./smallbank.ts";
 export * from "./tx.ts";

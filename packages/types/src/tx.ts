@@ -11,10 +11,19 @@ import {
   expectUint,
 } from "./codec.ts";
 import { CodecError } from "./errors.ts";
+import { type SmallbankPayload, smallbankPayloadFromTuple, smallbankPayloadToTuple } from "./smallbank.ts";
 
-/** Transaction kinds. Numbers are part of the encoding: a retired number is never reused. */
+/**
+ * Transaction kinds. Numbers are part of the encoding: a retired number is never reused.
+ * 1-9 are reserved for the kinds of DESIGN.md not built yet: cross-transfer, receive, stake, unstake, vote,
+ * register-validator, register-chain, update-chain and record (worker-chain schema records).
+ */
 export enum TxKind {
   Transfer = 0,
+  /** Only a nonce bump and a fee: measures the pipeline's own cost. */
+  Noop = 10,
+  /** One operation of the Smallbank benchmark on the sender's (and maybe a second customer's) record. */
+  Smallbank = 11,
 }
 
 /** Moves `amount` from the sender's sub-account to `to` in the same shard. */
@@ -23,9 +32,14 @@ export interface TransferPayload {
   amount: bigint;
 }
 
+/** The payload of a noop tx: nothing (encoded as the empty tuple). */
+export type NoopPayload = Record<string, never>;
+
 /** The payload of each kind. */
 export interface TxPayloads {
   [TxKind.Transfer]: TransferPayload;
+  [TxKind.Noop]: NoopPayload;
+  [TxKind.Smallbank]: SmallbankPayload;
 }
 
 /** An unsigned transaction. `sender` is the ed25519 public key that signs it. */
@@ -41,6 +55,9 @@ export type Tx = {
   };
 }[TxKind];
 
+/** The unsigned tx of one kind. */
+export type TxOfKind<K extends TxKind> = Extract<Tx, { kind: K }>;
+
 /** A transaction with its ed25519 signature over `txHash(tx)`. */
 export interface SignedTx {
   tx: Tx;
@@ -54,6 +71,10 @@ function payloadToTuple(tx: Tx): unknown[] {
   switch (tx.kind) {
     case TxKind.Transfer:
       return [tx.payload.to, amountToWire(tx.payload.amount)];
+    case TxKind.Noop:
+      return [];
+    case TxKind.Smallbank:
+      return smallbankPayloadToTuple(tx.payload);
   }
 }
 
@@ -66,6 +87,11 @@ function payloadFromTuple(kind: TxKind, value: unknown): TxPayloads[TxKind] {
         amount: expectAmount(amount, "tx.payload.amount"),
       };
     }
+    case TxKind.Noop:
+      expectTuple(value, 0, "tx.payload");
+      return {};
+    case TxKind.Smallbank:
+      return smallbankPayloadFromTuple(value, "tx.payload");
   }
 }
 

@@ -10,6 +10,7 @@ import {
   decodeHeader,
   decodeReceipt,
   decodeSignedTx,
+  decodeSmallbankRecord,
   decodeTx,
   encodeAccount,
   encodeBlock,
@@ -17,15 +18,22 @@ import {
   encodeHeader,
   encodeReceipt,
   encodeSignedTx,
+  encodeSmallbankRecord,
   encodeTx,
   type Header,
   MAX_AMOUNT,
   MAX_CHAIN_ID,
+  MAX_INT64,
   MAX_SHARD_ID,
+  MIN_INT64,
   type Receipt,
   type SignedTx,
+  SmallbankOp,
+  type SmallbankPayload,
+  type SmallbankRecord,
   type Tx,
   TxKind,
+  type TxOfKind,
 } from "../src/index.ts";
 
 /** Amounts over the whole wire range, with the edges (0, 2^53-1, 2^53, 2^63, 2^64-1) often. */
@@ -33,6 +41,27 @@ export const amountArb: fc.Arbitrary<bigint> = fc.oneof(
   fc.bigInt({ min: 0n, max: MAX_AMOUNT }),
   fc.constantFrom(0n, 1n, 127n, 128n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 63n - 1n, 2n ** 63n, MAX_AMOUNT),
   fc.bigInt({ min: 0n, max: 1_000_000n }),
+);
+
+/** Signed int64 values, with the edges of each msgpack int size (and of the float-free wire rule) often. */
+export const int64Arb: fc.Arbitrary<bigint> = fc.oneof(
+  fc.bigInt({ min: MIN_INT64, max: MAX_INT64 }),
+  fc.constantFrom(
+    MIN_INT64,
+    -(2n ** 31n) - 1n,
+    -(2n ** 31n),
+    -129n,
+    -33n,
+    -32n,
+    -1n,
+    0n,
+    127n,
+    2n ** 32n - 1n,
+    2n ** 32n,
+    2n ** 53n,
+    MAX_INT64,
+  ),
+  fc.bigInt({ min: -1_000_000n, max: 1_000_000n }),
 );
 
 /** Non-negative safe integers, small ones and the edges of each msgpack int size often. */
@@ -52,15 +81,46 @@ export const shardArb = fc.oneof(fc.integer({ min: 0, max: MAX_SHARD_ID }), fc.c
 export const bytesArb = (n: number): fc.Arbitrary<Uint8Array> =>
   fc.uint8Array({ minLength: n, maxLength: n });
 
-export const txArb: fc.Arbitrary<Tx> = fc.record({
+const txFields = {
   chainId: chainIdArb,
   shard: shardArb,
-  kind: fc.constant(TxKind.Transfer),
   sender: bytesArb(32),
   nonce: uintArb,
   fee: amountArb,
+};
+
+export const transferTxArb: fc.Arbitrary<TxOfKind<TxKind.Transfer>> = fc.record({
+  ...txFields,
+  kind: fc.constant(TxKind.Transfer as const),
   payload: fc.record({ to: bytesArb(ADDRESS_LENGTH), amount: amountArb }),
 });
+
+export const noopTxArb: fc.Arbitrary<TxOfKind<TxKind.Noop>> = fc.record({
+  ...txFields,
+  kind: fc.constant(TxKind.Noop as const),
+  payload: fc.constant({}),
+});
+
+/** Any op with or without `other` (the codec does not tie them: the stateless checks do). */
+export const smallbankPayloadArb: fc.Arbitrary<SmallbankPayload> = fc.record(
+  {
+    op: fc.constantFrom(
+      ...(Object.values(SmallbankOp).filter((v) => typeof v === "number") as SmallbankOp[]),
+    ),
+    other: bytesArb(ADDRESS_LENGTH),
+    amount: int64Arb,
+  },
+  { requiredKeys: ["op", "amount"] },
+);
+
+export const smallbankTxArb: fc.Arbitrary<TxOfKind<TxKind.Smallbank>> = fc.record({
+  ...txFields,
+  kind: fc.constant(TxKind.Smallbank as const),
+  payload: smallbankPayloadArb,
+});
+
+/** Txs of every kind. */
+export const txArb: fc.Arbitrary<Tx> = fc.oneof(transferTxArb, noopTxArb, smallbankTxArb);
 
 export const signedTxArb: fc.Arbitrary<SignedTx> = fc.record({ tx: txArb, signature: bytesArb(64) });
 
@@ -84,6 +144,11 @@ export const bodyArb: fc.Arbitrary<SignedTx[]> = fc.array(signedTxArb, { maxLeng
 export const blockArb: fc.Arbitrary<Block> = fc.record({ header: headerArb, txs: bodyArb });
 
 export const accountArb: fc.Arbitrary<Account> = fc.record({ balance: amountArb, nonce: uintArb });
+
+export const smallbankRecordArb: fc.Arbitrary<SmallbankRecord> = fc.record({
+  checking: int64Arb,
+  savings: int64Arb,
+});
 
 const shardRefArb = fc.record({ chainId: chainIdArb, shard: shardArb });
 
@@ -115,4 +180,10 @@ export const codecs: CodecCase<unknown>[] = [
   codec({ name: "body", arb: bodyArb, encode: encodeBody, decode: decodeBody }),
   codec({ name: "account", arb: accountArb, encode: encodeAccount, decode: decodeAccount }),
   codec({ name: "receipt", arb: receiptArb, encode: encodeReceipt, decode: decodeReceipt }),
+  codec({
+    name: "smallbankRecord",
+    arb: smallbankRecordArb,
+    encode: encodeSmallbankRecord,
+    decode: decodeSmallbankRecord,
+  }),
 ];

@@ -6,12 +6,17 @@ import {
   headerHash,
   MAX_AMOUNT,
   MAX_CHAIN_ID,
+  MAX_INT64,
   MAX_SHARD_ID,
+  MIN_INT64,
+  SmallbankOp,
   signTx,
   type Tx,
+  TxKind,
+  type TxOfKind,
   txHash,
 } from "../src/index.ts";
-import { bytesArb, headerArb, txArb } from "./arbitraries.ts";
+import { bytesArb, headerArb, smallbankTxArb, transferTxArb, txArb } from "./arbitraries.ts";
 
 /** A different value of the same kind and range. */
 const otherInt = (n: number, max: number): number => (n === max ? n - 1 : n + 1);
@@ -22,16 +27,61 @@ const flipBit = (bytes: Uint8Array, at: number): Uint8Array => {
   return out;
 };
 
-/** Each field of a tx, changed. */
+/** Each field common to every kind, changed. */
 const txChanges: Array<[string, (tx: Tx, at: number) => Tx]> = [
   ["chainId", (tx) => ({ ...tx, chainId: otherInt(tx.chainId, MAX_CHAIN_ID) })],
   ["shard", (tx) => ({ ...tx, shard: otherInt(tx.shard, MAX_SHARD_ID) })],
   ["sender", (tx, at) => ({ ...tx, sender: flipBit(tx.sender, at) })],
   ["nonce", (tx) => ({ ...tx, nonce: otherInt(tx.nonce, Number.MAX_SAFE_INTEGER) })],
   ["fee", (tx) => ({ ...tx, fee: otherAmount(tx.fee) })],
+];
+
+type TransferTx = TxOfKind<TxKind.Transfer>;
+type SmallbankTx = TxOfKind<TxKind.Smallbank>;
+
+/** Each payload field of a transfer, changed. */
+const transferChanges: Array<[string, (tx: TransferTx, at: number) => TransferTx]> = [
   ["payload.to", (tx, at) => ({ ...tx, payload: { ...tx.payload, to: flipBit(tx.payload.to, at) } })],
   ["payload.amount", (tx) => ({ ...tx, payload: { ...tx.payload, amount: otherAmount(tx.payload.amount) } })],
 ];
+
+const otherInt64 = (a: bigint): bigint => (a === MAX_INT64 ? a - 1n : a + 1n);
+
+/** Each payload field of a Smallbank tx, changed; `other` also added or removed. */
+const smallbankChanges: Array<[string, (tx: SmallbankTx, at: number) => SmallbankTx]> = [
+  ["payload.op", (tx) => ({ ...tx, payload: { ...tx.payload, op: (tx.payload.op + 1) % 6 } })],
+  [
+    "payload.other",
+    (tx, at) => {
+      const { other, ...rest } = tx.payload;
+      return { ...tx, payload: other ? rest : { ...rest, other: new Uint8Array(20).fill(at & 0xff) } };
+    },
+  ],
+  [
+    "payload.other bytes",
+    (tx, at) => ({
+      ...tx,
+      payload: { ...tx.payload, other: flipBit(tx.payload.other ?? new Uint8Array(20), at) },
+    }),
+  ],
+  ["payload.amount", (tx) => ({ ...tx, payload: { ...tx.payload, amount: otherInt64(tx.payload.amount) } })],
+];
+
+/** A deep copy, sharing no byte array with `tx`. */
+function copyTx(tx: Tx): Tx {
+  const sender = tx.sender.slice();
+  switch (tx.kind) {
+    case TxKind.Transfer:
+      return { ...tx, sender, payload: { ...tx.payload, to: tx.payload.to.slice() } };
+    case TxKind.Noop:
+      return { ...tx, sender, payload: {} };
+    case TxKind.Smallbank: {
+      const payload = { ...tx.payload };
+      if (tx.payload.other) payload.other = tx.payload.other.slice();
+      return { ...tx, sender, payload };
+    }
+  }
+}
 
 describe("txHash", () => {
   it.each(txChanges)("changes when %s changes", (_field, change) => {
@@ -42,14 +92,36 @@ describe("txHash", () => {
     );
   });
 
+  it.each(transferChanges)("changes when a transfer's %s changes", (_field, change) => {
+    fc.assert(
+      fc.property(transferTxArb, fc.nat(), (tx, at) => {
+        expect(txHash(change(tx, at))).not.toEqual(txHash(tx));
+      }),
+    );
+  });
+
+  it.each(smallbankChanges)("changes when a smallbank tx's %s changes", (_field, change) => {
+    fc.assert(
+      fc.property(smallbankTxArb, fc.nat(), (tx, at) => {
+        expect(txHash(change(tx, at))).not.toEqual(txHash(tx));
+      }),
+    );
+  });
+
+  it("changes with the kind, even between payloads that encode alike", () => {
+    const base = { chainId: 1, shard: 0, sender: new Uint8Array(32), nonce: 0, fee: 1n };
+    const noop: Tx = { ...base, kind: TxKind.Noop, payload: {} };
+    const balance: Tx = { ...base, kind: TxKind.Smallbank, payload: { op: SmallbankOp.Balance, amount: 0n } };
+    expect(txHash(noop)).not.toEqual(txHash(balance));
+    expect(txHash({ ...balance, payload: { op: SmallbankOp.Balance, amount: MIN_INT64 } })).not.toEqual(
+      txHash(balance),
+    );
+  });
+
   it("is 32 bytes and depends only on the tx's content", () => {
     fc.assert(
       fc.property(txArb, (tx) => {
-        const copy: Tx = {
-          ...tx,
-          sender: tx.sender.slice(),
-          payload: { ...tx.payload, to: tx.payload.to.slice() },
-        };
+        const copy = copyTx(tx);
         expect(txHash(tx)).toHaveLength(32);
         expect(txHash(copy)).toEqual(txHash(tx));
       }),

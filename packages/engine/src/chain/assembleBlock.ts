@@ -6,7 +6,9 @@ import {
   executeTxs,
   type PreparedTx,
   touchedAddresses,
+  touchedRecords,
 } from "../execution/executeTxs.ts";
+import { type RecordMap, smallbankValueHashOf } from "../execution/smallbank.ts";
 import type { SparseMerkleTree } from "../state/index.ts";
 
 /** Where a new block goes: its parent and what the proposer stamps on it. */
@@ -39,22 +41,36 @@ export function stateValueHashOf(account: Account): Uint8Array {
   return sha256(encodeAccount(account));
 }
 
+/** How block assembly reads committed state. */
+export interface StateLoaders {
+  /** Committed accounts by address hex (absent: never written). */
+  loadAccounts(hexes: string[]): Promise<AccountMap>;
+  /** Committed Smallbank records, given and returned by record key hex (absent: never written). */
+  loadRecords(touched: Map<string, Uint8Array>): Promise<RecordMap>;
+}
+
 /**
- * Executes `txs` on top of the parent state and builds the header: state root from the tree update (cost grows with the
- * accounts touched), tx root over tx hashes, body CID. `loadAccounts` reads committed accounts by address hex.
+ * Executes `txs` on top of the parent state and builds the header: state root from ONE tree update of the accounts
+ * and records written (cost grows with what is touched), tx root over tx hashes, body CID.
  */
 export async function assembleBlock(
   ctx: BlockContext,
   txs: PreparedTx[],
-  modules: { tree: SparseMerkleTree; loadAccounts: (hexes: string[]) => Promise<AccountMap> },
+  modules: StateLoaders & { tree: SparseMerkleTree },
   opts: { skipInvalid: boolean },
 ): Promise<AssembledBlock> {
-  const accounts = await modules.loadAccounts([...touchedAddresses(txs, ctx.proposerHex)]);
-  const execution = executeTxs(txs, accounts, ctx.proposerHex, opts);
+  const touched = touchedRecords(txs);
+  const [accounts, records] = await Promise.all([
+    modules.loadAccounts([...touchedAddresses(txs, ctx.proposerHex)]),
+    touched.size > 0 ? modules.loadRecords(touched) : Promise.resolve<RecordMap>(new Map()),
+  ]);
+  const execution = executeTxs(txs, accounts, ctx.proposerHex, opts, records);
   const updates = [...execution.changed].map(([hex, account]) => ({
     key: stateKeyOf(hexToBytes(hex)),
     valueHash: stateValueHashOf(account),
   }));
+  for (const [keyHex, record] of execution.records)
+    updates.push({ key: hexToBytes(keyHex), valueHash: smallbankValueHashOf(record) });
   const { root, newNodes } = await modules.tree.update(ctx.parentStateRoot, updates);
   const body = execution.applied.map((t) => t.stx);
   const header: Header = {

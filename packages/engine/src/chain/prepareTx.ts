@@ -2,6 +2,7 @@ import { bytesToHex, type SignatureSet } from "@vshard/crypto";
 import { addressFromPublicKey, encodeSignedTx, type SignedTx, TxKind, txHash } from "@vshard/types";
 import { TxError } from "../errors.ts";
 import type { PreparedTx } from "../execution/executeTxs.ts";
+import { smallbankPayloadProblem } from "../execution/smallbank.ts";
 import type { ChainOptions } from "./chainOptions.ts";
 
 /** Derives hash, sender address and size of a signed tx once. */
@@ -23,7 +24,11 @@ export function txSignatureSet(t: PreparedTx): SignatureSet {
   return { scheme: "ed25519", publicKey: t.stx.tx.sender, message: t.hash, signature: t.stx.signature };
 }
 
-/** Checks that need no state: chain, shard, kind, fee, amount, size. Throws `TxError`. */
+/**
+ * Checks that need no state: chain, shard, kind, fee, payload, size. A transfer must move a positive amount; a
+ * Smallbank op names `other` exactly when it is Amalgamate or SendPayment, and Balance and Amalgamate carry amount 0.
+ * Throws `TxError`.
+ */
 export function checkTxStateless(t: PreparedTx, opts: ChainOptions): void {
   const tx = t.stx.tx;
   const fail = (code: TxError["code"], message: string): never => {
@@ -33,11 +38,19 @@ export function checkTxStateless(t: PreparedTx, opts: ChainOptions): void {
     fail("TX_ERROR_WRONG_CHAIN", `tx is for chain ${tx.chainId}, this is chain ${opts.chainId}`);
   if (tx.shard !== opts.shard)
     fail("TX_ERROR_WRONG_SHARD", `tx is for shard ${tx.shard}, this is shard ${opts.shard}`);
-  if (tx.kind !== TxKind.Transfer)
+  if (!ACCEPTED_KINDS.has(tx.kind))
     fail("TX_ERROR_UNSUPPORTED_KIND", `tx kind ${tx.kind} is not accepted on this chain`);
   if (tx.fee < opts.minFee)
     fail("TX_ERROR_FEE_TOO_LOW", `fee ${tx.fee} is below the minimum fee ${opts.minFee}`);
-  if (tx.payload.amount === 0n) fail("TX_ERROR_ZERO_AMOUNT", "a transfer must move a positive amount");
+  if (tx.kind === TxKind.Transfer && tx.payload.amount === 0n)
+    fail("TX_ERROR_ZERO_AMOUNT", "a transfer must move a positive amount");
+  if (tx.kind === TxKind.Smallbank) {
+    const problem = smallbankPayloadProblem(tx.payload);
+    if (problem !== null) fail("TX_ERROR_BAD_PAYLOAD", problem);
+  }
   if (t.size > opts.maxTxBytes)
     fail("TX_ERROR_TOO_LARGE", `tx is ${t.size} bytes, the limit is ${opts.maxTxBytes}`);
 }
+
+/** The kinds this engine executes. */
+const ACCEPTED_KINDS: ReadonlySet<TxKind> = new Set([TxKind.Transfer, TxKind.Noop, TxKind.Smallbank]);

@@ -5,18 +5,23 @@ import {
   addressFromPublicKey,
   type Block,
   EMPTY_ACCOUNT,
+  EMPTY_SMALLBANK_RECORD,
   headerHash,
+  RecordNamespace,
   type SignedTx,
+  type SmallbankRecord,
 } from "@vshard/types";
 import { BlockError } from "../errors.ts";
-import type { AccountMap } from "../execution/executeTxs.ts";
+import { smallbankRecordKey, type TxOutcome } from "../execution/smallbank.ts";
 import { Mempool } from "../mempool/index.ts";
 import { SparseMerkleTree, type StateProof } from "../state/index.ts";
-import { type AssembledBlock, assembleBlock, stateKeyOf } from "./assembleBlock.ts";
+import { type AssembledBlock, assembleBlock, type StateLoaders, stateKeyOf } from "./assembleBlock.ts";
+import { blockCommitOf, outcomeOfLocation } from "./blockCommit.ts";
 import type { ChainOptions } from "./chainOptions.ts";
 import { checkProposal } from "./checkProposal.ts";
 import { type Genesis, genesisSupply } from "./genesis.ts";
 import { commitGenesis } from "./genesisBlock.ts";
+import { createStateLoaders } from "./stateLoaders.ts";
 import { type SubmitResult, TxAdmission } from "./txAdmission.ts";
 
 /** Emitted after each block commit (and again when finality advances). */
@@ -37,6 +42,8 @@ export type TxStatus =
       index: number;
       blockHash: Uint8Array;
       fee: bigint;
+      /** `aborted`: included and charged, but its operation changed nothing. */
+      outcome: TxOutcome;
     };
 
 /**
@@ -51,6 +58,7 @@ export class ShardChain {
   readonly mempool: Mempool;
   private readonly db: LedgerDb;
   private readonly tree: SparseMerkleTree;
+  private readonly loaders: StateLoaders;
   private readonly admission: TxAdmission;
   private currentHead: ChainHead;
   private headTime: number;
@@ -72,10 +80,11 @@ export class ShardChain {
     this.headTime = head.time;
     this.mempool = new Mempool(opts.mempool);
     this.tree = new SparseMerkleTree({ get: (hash) => this.db.getStateNode(opts.chainId, opts.shard, hash) });
+    this.loaders = createStateLoaders(this.db, opts);
     this.admission = new TxAdmission(opts, {
       mempool: this.mempool,
       verifier: modules.verifier,
-      loadAccounts: (hexes) => this.loadAccounts(hexes),
+      loadAccounts: (hexes) => this.loaders.loadAccounts(hexes),
       txLocation: (hash) => this.db.getTxLocation(hash),
       commitCount: () => this.currentHead.height,
     });
@@ -165,26 +174,14 @@ export class ShardChain {
   /** Commits an assembled block (its header now carrying the certificate) in one atomic batch. */
   commitBlock(assembled: AssembledBlock): Promise<ChainHead> {
     return this.withLock(async () => {
-      const { block, execution, stateNodes } = assembled;
+      const { block, execution } = assembled;
       if (block.header.height !== this.currentHead.height + 1)
         throw new BlockError(
           { code: "BLOCK_ERROR_WRONG_HEIGHT", height: block.header.height },
           `expected height ${this.currentHead.height + 1}`,
         );
       const hash = headerHash(block.header);
-      const accounts = [...execution.changed].map(([hex, account]) => ({
-        address: hexToBytes(hex),
-        account,
-      }));
-      await this.db.commitBlock({
-        chainId: this.opts.chainId,
-        shard: this.opts.shard,
-        block,
-        blockHash: hash,
-        accounts,
-        stateNodes,
-        receipts: [],
-      });
+      await this.db.commitBlock(blockCommitOf(this.opts, assembled, hash));
       this.currentHead = { height: block.header.height, hash, stateRoot: block.header.stateRoot };
       this.headTime = block.header.time;
       this.admission.onBlockCommitted(execution);
@@ -214,7 +211,24 @@ export class ShardChain {
     });
   }
 
-  /** Pending, included or final, with where it was included. */
+  /** A Smallbank customer's committed record with its inclusion (or absence) proof against the head's state root. */
+  getSmallbankWithProof(
+    address: Uint8Array,
+  ): Promise<{ record: SmallbankRecord; proof: StateProof; head: ChainHead }> {
+    return this.withLock(async () => {
+      const head = this.currentHead;
+      const [found] = await this.db.getRecords(
+        this.opts.chainId,
+        this.opts.shard,
+        RecordNamespace.Smallbank,
+        [address],
+      );
+      const proof = await this.tree.prove(head.stateRoot, smallbankRecordKey(address));
+      return { record: found ?? { ...EMPTY_SMALLBANK_RECORD }, proof, head };
+    });
+  }
+
+  /** Pending, included or final, with where it was included and what it did. */
   async getTx(hashHex: string): Promise<TxStatus | null> {
     const pending = this.mempool.get(hashHex);
     if (pending) return { status: "pending", stx: pending.stx };
@@ -224,7 +238,15 @@ export class ShardChain {
     if (!block) return null;
     const stx = block.txs[loc.index];
     const status = loc.height <= this.finalized ? "final" : "included";
-    return { status, stx, height: loc.height, index: loc.index, blockHash: loc.blockHash, fee: stx.tx.fee };
+    return {
+      status,
+      stx,
+      height: loc.height,
+      index: loc.index,
+      blockHash: loc.blockHash,
+      fee: stx.tx.fee,
+      outcome: outcomeOfLocation(loc),
+    };
   }
 
   /** A committed block by height or hash. */
@@ -250,17 +272,7 @@ export class ShardChain {
   }
 
   private assemblyModules() {
-    return { tree: this.tree, loadAccounts: (hexes: string[]) => this.loadAccounts(hexes) };
-  }
-
-  private async loadAccounts(hexes: string[]): Promise<AccountMap> {
-    const found = await this.db.getAccounts(this.opts.chainId, this.opts.shard, hexes.map(hexToBytes));
-    const out: AccountMap = new Map();
-    hexes.forEach((hex, i) => {
-      const a = found[i];
-      if (a) out.set(hex, a);
-    });
-    return out;
+    return { tree: this.tree, ...this.loaders };
   }
 
   private withLock<T>(fn: () => Promise<T>): Promise<T> {

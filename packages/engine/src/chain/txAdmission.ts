@@ -3,7 +3,7 @@ import type { TxLocation } from "@vshard/storage";
 import { EMPTY_ACCOUNT, type LedgerError, type SignedTx } from "@vshard/types";
 import { TxError } from "../errors.ts";
 import type { AccountMap, ExecutionResult, PreparedTx } from "../execution/executeTxs.ts";
-import { type Mempool, MempoolError } from "../mempool/index.ts";
+import { type Mempool, MempoolError, txCost } from "../mempool/index.ts";
 import type { ChainOptions } from "./chainOptions.ts";
 import type { SignatureChecker } from "./checkProposal.ts";
 import { checkTxStateless, prepareTx, txSignatureSet } from "./prepareTx.ts";
@@ -121,7 +121,7 @@ export class TxAdmission implements SignatureChecker {
           senderHex: t.senderHex,
           nonce: tx.nonce,
           fee: tx.fee,
-          cost: tx.fee + tx.payload.amount,
+          cost: txCost(t.stx),
           size: t.size,
         },
         account,

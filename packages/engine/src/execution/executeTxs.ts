@@ -1,6 +1,14 @@
 import { bytesToHex } from "@vshard/crypto";
 import { type Account, EMPTY_ACCOUNT, MAX_AMOUNT, type SignedTx, TxKind } from "@vshard/types";
 import { TxError } from "../errors.ts";
+import {
+  applySmallbank,
+  type RecordMap,
+  RecordState,
+  smallbankRecordKey,
+  TX_OK,
+  type TxOutcome,
+} from "./smallbank.ts";
 
 /** A transaction with what is derived from it once (hash, sender address), so no step computes it twice. */
 export interface PreparedTx {
@@ -23,11 +31,15 @@ export interface ExecutionResult {
   rejected: Array<{ tx: PreparedTx; error: TxError }>;
   /** Every account written, by address hex, with its final value. */
   changed: AccountMap;
+  /** Every Smallbank record written, by record key hex, with its address and final value. */
+  records: RecordMap;
+  /** What each applied tx did, in the order of `applied` (an aborted tx is still applied: fee and nonce). */
+  outcomes: TxOutcome[];
   /** Fees paid to the proposer. */
   fees: bigint;
 }
 
-/** The addresses (hex) whose accounts executing `txs` may read. */
+/** The addresses (hex) whose accounts executing `txs` may read: the proposer, every sender, every transfer's receiver. */
 export function touchedAddresses(txs: PreparedTx[], proposerHex: string): Set<string> {
   const out = new Set<string>([proposerHex]);
   for (const t of txs) {
@@ -37,21 +49,38 @@ export function touchedAddresses(txs: PreparedTx[], proposerHex: string): Set<st
   return out;
 }
 
+/** The Smallbank records executing `txs` may read, by record key hex: each customer and second customer. */
+export function touchedRecords(txs: PreparedTx[]): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  const add = (address: Uint8Array) => out.set(bytesToHex(smallbankRecordKey(address)), address);
+  for (const t of txs) {
+    const tx = t.stx.tx;
+    if (tx.kind !== TxKind.Smallbank) continue;
+    add(t.senderAddress);
+    if (tx.payload.other) add(tx.payload.other);
+  }
+  return out;
+}
+
 /**
- * Applies transactions in order to `accounts` (pure: reads the map, returns new values; the map is not mutated).
- * A transfer needs nonce = account nonce and balance >= fee + amount; the sender's nonce rises by one, the fee goes
- * to the proposer. With `skipInvalid` (block building) a failing tx is skipped and reported; without it (block
- * validation) the first failure throws its `TxError`.
+ * Applies transactions in order to `accounts` and `records` (pure: reads the maps, returns new values; the maps are
+ * not mutated). Every tx needs nonce = account nonce and balance >= fee (a transfer: fee + amount); the sender's nonce
+ * rises by one and the fee goes to the proposer. A noop does nothing else; a Smallbank op may abort, which changes no
+ * record but still includes the tx. With `skipInvalid` (block building) a failing tx is skipped and reported;
+ * without it (block validation) the first failure throws its `TxError`.
  */
 export function executeTxs(
   txs: PreparedTx[],
   accounts: AccountMap,
   proposerHex: string,
   opts: { skipInvalid: boolean },
+  records: RecordMap = new Map(),
 ): ExecutionResult {
   const changed: AccountMap = new Map();
   const read = (hex: string): Account => changed.get(hex) ?? accounts.get(hex) ?? EMPTY_ACCOUNT;
+  const recordState = new RecordState(records);
   const applied: PreparedTx[] = [];
+  const outcomes: TxOutcome[] = [];
   const rejected: ExecutionResult["rejected"] = [];
   let fees = 0n;
   for (const t of txs) {
@@ -66,27 +95,33 @@ export function executeTxs(
       fail("TX_ERROR_NONCE_MISMATCH", `nonce ${tx.nonce} does not match the account nonce ${sender.nonce}`);
       continue;
     }
-    const amount = tx.payload.amount;
+    const amount = tx.kind === TxKind.Transfer ? tx.payload.amount : 0n;
     const cost = tx.fee + amount;
     if (sender.balance < cost) {
-      fail("TX_ERROR_INSUFFICIENT_BALANCE", `balance ${sender.balance} is less than fee + amount = ${cost}`);
+      const what = tx.kind === TxKind.Transfer ? "fee + amount" : "the fee";
+      fail("TX_ERROR_INSUFFICIENT_BALANCE", `balance ${sender.balance} is less than ${what} = ${cost}`);
       continue;
     }
-    const toHex = bytesToHex(tx.payload.to);
     changed.set(t.senderHex, { balance: sender.balance - cost, nonce: sender.nonce + 1 });
-    const receiver = read(toHex);
-    if (receiver.balance + amount > MAX_AMOUNT) {
-      changed.set(t.senderHex, sender);
-      fail("TX_ERROR_BALANCE_OVERFLOW", "the receiver's balance would exceed 2^64-1");
-      continue;
-    }
-    changed.set(toHex, { balance: receiver.balance + amount, nonce: receiver.nonce });
+    let outcome = TX_OK;
+    if (tx.kind === TxKind.Transfer) {
+      const toHex = bytesToHex(tx.payload.to);
+      const receiver = read(toHex);
+      if (receiver.balance + amount > MAX_AMOUNT) {
+        changed.set(t.senderHex, sender);
+        fail("TX_ERROR_BALANCE_OVERFLOW", "the receiver's balance would exceed 2^64-1");
+        continue;
+      }
+      changed.set(toHex, { balance: receiver.balance + amount, nonce: receiver.nonce });
+    } else if (tx.kind === TxKind.Smallbank)
+      outcome = applySmallbank(tx.payload, t.senderAddress, recordState);
     fees += tx.fee;
     applied.push(t);
+    outcomes.push(outcome);
   }
   if (fees > 0n) {
     const proposer = read(proposerHex);
     changed.set(proposerHex, { balance: proposer.balance + fees, nonce: proposer.nonce });
   }
-  return { applied, rejected, changed, fees };
+  return { applied, rejected, changed, records: recordState.changed, outcomes, fees };
 }

@@ -2,13 +2,10 @@ import { bytesToHex } from "@vshard/crypto";
 import { addressFromPublicKey, encodeSignedTx, type SignedTx, TxKind, txHash } from "@vshard/types";
 import type { MempoolEntry } from "./interface.ts";
 
-/** What a tx takes from its sender's balance if executed: its fee plus the amount it moves. */
+/** What a tx takes from its sender's balance if executed: its fee, plus the amount a transfer moves. */
 export function txCost(stx: SignedTx): bigint {
   const tx = stx.tx;
-  switch (tx.kind) {
-    case TxKind.Transfer:
-      return tx.fee + tx.payload.amount;
-  }
+  return tx.kind === TxKind.Transfer ? tx.fee + tx.payload.amount : tx.fee;
 }
 
 /**

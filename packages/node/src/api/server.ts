@@ -6,6 +6,7 @@ import { buildOpenApi } from "./openApi.ts";
 import type { ApiContext, RouteDefinition } from "./routeDefinition.ts";
 import { chainRoutes } from "./routes/chainRoutes.ts";
 import { eventRoutes } from "./routes/eventRoutes.ts";
+import { smallbankRoutes } from "./routes/smallbankRoutes.ts";
 import { txRoutes } from "./routes/txRoutes.ts";
 
 /** fastify's own error codes for bad requests, mapped to ours. */
@@ -34,7 +35,12 @@ function describeValidation(err: FastifyError): string {
 export function createApiServer(ctx: ApiContext, logger: Logger, version: string): FastifyInstance {
   const app = Fastify({ bodyLimit: ctx.limits.bodyLimitBytes, logger: false, return503OnClosing: true });
   const openStreams = new Set<ServerResponse>();
-  const routes: RouteDefinition[] = [...txRoutes(ctx), ...chainRoutes(ctx), ...eventRoutes(ctx, openStreams)];
+  const routes: RouteDefinition[] = [
+    ...txRoutes(ctx),
+    ...chainRoutes(ctx),
+    ...smallbankRoutes(ctx),
+    ...eventRoutes(ctx, openStreams),
+  ];
   const openApi = buildOpenApi(routes, version);
 
   app.addContentTypeParser("application/msgpack", { parseAs: "buffer" }, (_req, body, done) =>

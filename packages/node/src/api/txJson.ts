@@ -1,20 +1,89 @@
 import { bytesToHex, hexToBytes } from "@vshard/crypto";
-import { AddressError, addressToText, parseAddress, type SignedTx, type Tx, TxKind } from "@vshard/types";
+import {
+  AddressError,
+  addressToText,
+  MAX_INT64,
+  MIN_INT64,
+  parseAddress,
+  type SignedTx,
+  SmallbankOp,
+  type SmallbankPayload,
+  type Tx,
+  TxKind,
+} from "@vshard/types";
 import { ApiError } from "./apiError.ts";
 
-/** A transaction as JSON: byte fields in hex, amounts as decimal strings, addresses in their text form. */
-export interface TxJson {
+/** The JSON names of the Smallbank ops, by op number. */
+export const SMALLBANK_OP_NAMES = {
+  [SmallbankOp.Balance]: "balance",
+  [SmallbankOp.DepositChecking]: "depositChecking",
+  [SmallbankOp.TransactSavings]: "transactSavings",
+  [SmallbankOp.Amalgamate]: "amalgamate",
+  [SmallbankOp.WriteCheck]: "writeCheck",
+  [SmallbankOp.SendPayment]: "sendPayment",
+} as const satisfies Record<SmallbankOp, string>;
+
+/** A Smallbank op's JSON name. */
+export type SmallbankOpName = (typeof SMALLBANK_OP_NAMES)[SmallbankOp];
+
+const OP_BY_NAME = new Map(
+  Object.entries(SMALLBANK_OP_NAMES).map(([op, name]) => [name as string, Number(op) as SmallbankOp]),
+);
+
+/** The fields every JSON tx has: byte fields in hex, amounts as decimal strings. */
+export interface TxJsonFields {
   chainId: number;
   shard: number;
-  kind: "transfer";
   sender: string;
   nonce: number;
   fee: string;
-  payload: { to: string; amount: string };
   signature: string;
 }
 
-/** JSON schema of a transaction, used by fastify to reject wrong field types with the field named. */
+/** A transfer as JSON. */
+export type TransferTxJson = TxJsonFields & { kind: "transfer"; payload: { to: string; amount: string } };
+/** A noop as JSON: its payload is the empty object. */
+export type NoopTxJson = TxJsonFields & { kind: "noop"; payload: Record<string, never> };
+/** A Smallbank op as JSON: `other` (an address) for amalgamate and sendPayment, `amount` a signed decimal string. */
+export type SmallbankTxJson = TxJsonFields & {
+  kind: "smallbank";
+  payload: { op: SmallbankOpName; other?: string; amount: string };
+};
+
+/** A transaction as JSON: byte fields in hex, amounts as decimal strings, addresses in their text form. */
+export type TxJson = TransferTxJson | NoopTxJson | SmallbankTxJson;
+
+const DECIMAL = "^(0|[1-9][0-9]{0,19})$";
+const SIGNED_DECIMAL = "^(0|-?[1-9][0-9]{0,18})$";
+
+/** The payload schema of each kind: the schema applies it when `kind` names that kind. */
+const payloadSchemas = {
+  transfer: {
+    type: "object",
+    required: ["to", "amount"],
+    additionalProperties: false,
+    properties: {
+      to: { type: "string", description: "recipient address (vs…)" },
+      amount: { type: "string", pattern: DECIMAL, description: "decimal amount" },
+    },
+  },
+  noop: { type: "object", additionalProperties: false, properties: {} },
+  smallbank: {
+    type: "object",
+    required: ["op", "amount"],
+    additionalProperties: false,
+    properties: {
+      op: { type: "string", enum: Object.values(SMALLBANK_OP_NAMES) },
+      other: { type: "string", description: "second customer (vs…), for amalgamate and sendPayment" },
+      amount: { type: "string", pattern: SIGNED_DECIMAL, description: "signed decimal amount (int64)" },
+    },
+  },
+} as const;
+
+/**
+ * JSON schema of a transaction, used by fastify to reject wrong field types with the field named. The payload is
+ * checked by kind through `if`/`then` (not `oneOf`: fastify's ajv strips unknown properties while it tries a branch).
+ */
 export const txJsonSchema = {
   type: "object",
   required: ["chainId", "shard", "kind", "sender", "nonce", "fee", "payload", "signature"],
@@ -22,18 +91,13 @@ export const txJsonSchema = {
   properties: {
     chainId: { type: "integer", minimum: 0, maximum: 4294967295 },
     shard: { type: "integer", minimum: 0, maximum: 65535 },
-    kind: { type: "string", enum: ["transfer"] },
+    kind: { type: "string", enum: ["transfer", "noop", "smallbank"] },
     sender: { type: "string", pattern: "^[0-9a-f]{64}$", description: "ed25519 public key, hex" },
     nonce: { type: "integer", minimum: 0 },
-    fee: { type: "string", pattern: "^(0|[1-9][0-9]{0,19})$", description: "decimal amount" },
+    fee: { type: "string", pattern: DECIMAL, description: "decimal amount" },
     payload: {
       type: "object",
-      required: ["to", "amount"],
-      additionalProperties: false,
-      properties: {
-        to: { type: "string", description: "recipient address (vs…)" },
-        amount: { type: "string", pattern: "^(0|[1-9][0-9]{0,19})$", description: "decimal amount" },
-      },
+      description: "by kind: transfer {to, amount}, noop {}, smallbank {op, other?, amount}",
     },
     signature: {
       type: "string",
@@ -41,46 +105,104 @@ export const txJsonSchema = {
       description: "ed25519 signature over the tx hash, hex",
     },
   },
+  allOf: Object.entries(payloadSchemas).map(([kind, payload]) => ({
+    if: { type: "object", required: ["kind"], properties: { kind: { const: kind } } },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword, this object is never awaited.
+    then: { type: "object", properties: { payload } },
+  })),
 } as const;
 
-/** JSON form of a signed tx. */
+/** JSON form of a signed tx, for every kind. */
 export function signedTxToJson(stx: SignedTx): TxJson {
   const tx = stx.tx;
-  return {
+  const fields: TxJsonFields = {
     chainId: tx.chainId,
     shard: tx.shard,
-    kind: "transfer",
     sender: bytesToHex(tx.sender),
     nonce: tx.nonce,
     fee: tx.fee.toString(),
-    payload: { to: addressToText(tx.payload.to), amount: tx.payload.amount.toString() },
     signature: bytesToHex(stx.signature),
   };
+  switch (tx.kind) {
+    case TxKind.Transfer:
+      return {
+        ...fields,
+        kind: "transfer",
+        payload: { to: addressToText(tx.payload.to), amount: tx.payload.amount.toString() },
+      };
+    case TxKind.Noop:
+      return { ...fields, kind: "noop", payload: {} };
+    case TxKind.Smallbank: {
+      const p = tx.payload;
+      const payload: SmallbankTxJson["payload"] = {
+        op: SMALLBANK_OP_NAMES[p.op],
+        amount: p.amount.toString(),
+      };
+      if (p.other) payload.other = addressToText(p.other);
+      return { ...fields, kind: "smallbank", payload };
+    }
+  }
+}
+
+function addressAt(text: string, field: string): Uint8Array {
+  try {
+    return parseAddress(text);
+  } catch (err) {
+    if (err instanceof AddressError) throw new ApiError(400, err.code, `${field}: ${err.message}`);
+    throw err;
+  }
+}
+
+function integerAt(text: string, field: string, min: bigint, max: bigint, range: string): bigint {
+  const value = BigInt(text);
+  if (value < min || value > max)
+    throw new ApiError(400, "CODEC_ERROR_OUT_OF_RANGE", `${field}: ${value} is outside ${range}`);
+  return value;
 }
 
 /** Reads a schema-validated JSON tx; a bad address or out-of-range amount becomes a 400 naming the field. */
 export function signedTxFromJson(json: TxJson, field = "body"): SignedTx {
-  let to: Uint8Array;
-  try {
-    to = parseAddress(json.payload.to);
-  } catch (err) {
-    if (err instanceof AddressError) throw new ApiError(400, err.code, `${field}.payload.to: ${err.message}`);
-    throw err;
-  }
-  const amount = (name: string, text: string): bigint => {
-    const value = BigInt(text);
-    if (value >= 1n << 64n)
-      throw new ApiError(400, "CODEC_ERROR_OUT_OF_RANGE", `${field}.${name}: amount larger than 2^64-1`);
-    return value;
-  };
-  const tx: Tx = {
+  const amount = (name: string, text: string) =>
+    integerAt(text, `${field}.${name}`, 0n, (1n << 64n) - 1n, "0..2^64-1");
+  const common = {
     chainId: json.chainId,
     shard: json.shard,
-    kind: TxKind.Transfer,
     sender: hexToBytes(json.sender),
     nonce: json.nonce,
     fee: amount("fee", json.fee),
-    payload: { to, amount: amount("payload.amount", json.payload.amount) },
   };
+  let tx: Tx;
+  switch (json.kind) {
+    case "transfer":
+      tx = {
+        ...common,
+        kind: TxKind.Transfer,
+        payload: {
+          to: addressAt(json.payload.to, `${field}.payload.to`),
+          amount: amount("payload.amount", json.payload.amount),
+        },
+      };
+      break;
+    case "noop":
+      tx = { ...common, kind: TxKind.Noop, payload: {} };
+      break;
+    case "smallbank": {
+      const p = json.payload;
+      const op = OP_BY_NAME.get(p.op);
+      if (op === undefined)
+        throw new ApiError(
+          400,
+          "API_ERROR_VALIDATION",
+          `${field}.payload.op: unknown smallbank op '${p.op}'`,
+        );
+      const payload: SmallbankPayload = {
+        op,
+        amount: integerAt(p.amount, `${field}.payload.amount`, MIN_INT64, MAX_INT64, "-2^63..2^63-1"),
+      };
+      if (p.other !== undefined) payload.other = addressAt(p.other, `${field}.payload.other`);
+      tx = { ...common, kind: TxKind.Smallbank, payload };
+      break;
+    }
+  }
   return { tx, signature: hexToBytes(json.signature) };
 }

@@ -1,9 +1,10 @@
 import { bytesToHex, hexToBytes } from "@vshard/crypto";
 import { stateProofToJson } from "@vshard/engine";
-import { AddressError, parseSubAccount, subAccountToText } from "@vshard/types";
+import { subAccountToText } from "@vshard/types";
 import { ApiError } from "../apiError.ts";
 import { blockToJson } from "../blockJson.ts";
 import type { ApiContext, RouteDefinition } from "../routeDefinition.ts";
+import { addressParamSchema, servedSubAccount } from "./addressParam.ts";
 
 /** Head, blocks and accounts of the node's chain. */
 export function chainRoutes(ctx: ApiContext): RouteDefinition[] {
@@ -55,22 +56,9 @@ export function chainRoutes(ctx: ApiContext): RouteDefinition[] {
       operationId: "getAccount",
       summary:
         "Balance, nonce and inclusion proof of an account (vs… or vs…@shard) against the head's state root",
-      schema: { params: { type: "object", properties: { address: { type: "string", maxLength: 128 } } } },
+      schema: { params: addressParamSchema },
       async handler(req) {
-        const { address: text } = req.params as { address: string };
-        let sub: ReturnType<typeof parseSubAccount>;
-        try {
-          sub = parseSubAccount(text, chain.opts.shard);
-        } catch (err) {
-          if (err instanceof AddressError) throw new ApiError(400, err.code, err.message);
-          throw err;
-        }
-        if (sub.shard !== chain.opts.shard)
-          throw new ApiError(
-            404,
-            "SHARD_NOT_SERVED",
-            `this node serves shard ${chain.opts.shard}, not shard ${sub.shard}`,
-          );
+        const sub = servedSubAccount(req.params, chain);
         const { account, proof, head } = await chain.getAccountWithProof(sub.address);
         return {
           address: subAccountToText(sub),

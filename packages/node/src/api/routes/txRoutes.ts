@@ -91,7 +91,8 @@ export function txRoutes(ctx: ApiContext): RouteDefinition[] {
       method: "GET",
       url: "/v1/txs/:hash",
       operationId: "getTx",
-      summary: "A transaction: pending, included or final, with its receipt once in a block",
+      summary:
+        "A transaction: pending, included or final, with its receipt once in a block (success false and the reason in `aborted` for an aborted op)",
       schema: { params: hashParam },
       async handler(req) {
         const { hash } = req.params as { hash: string };
@@ -104,7 +105,8 @@ export function txRoutes(ctx: ApiContext): RouteDefinition[] {
           status: found.status,
           tx,
           receipt: {
-            success: true,
+            success: found.outcome.status === "ok",
+            ...(found.outcome.status === "aborted" ? { aborted: found.outcome.reason } : {}),
             blockHeight: found.height,
             blockHash: Buffer.from(found.blockHash).toString("hex"),
             index: found.index,

@@ -1,0 +1,31 @@
+import type { ShardChain } from "@vshard/engine";
+import { AddressError, parseSubAccount, type SubAccount } from "@vshard/types";
+import { ApiError } from "../apiError.ts";
+
+/** Params schema of a route keyed by an address (`vs…` or `vs…@shard`). */
+export const addressParamSchema = {
+  type: "object",
+  properties: { address: { type: "string", maxLength: 128 } },
+} as const;
+
+/**
+ * The sub-account named by the `address` param (`vs…`: this node's shard); a malformed address is a 400 with its
+ * `ADDRESS_ERROR_*` code, another shard a 404 `SHARD_NOT_SERVED`.
+ */
+export function servedSubAccount(params: unknown, chain: ShardChain): SubAccount {
+  const { address: text } = params as { address: string };
+  let sub: SubAccount;
+  try {
+    sub = parseSubAccount(text, chain.opts.shard);
+  } catch (err) {
+    if (err instanceof AddressError) throw new ApiError(400, err.code, err.message);
+    throw err;
+  }
+  if (sub.shard !== chain.opts.shard)
+    throw new ApiError(
+      404,
+      "SHARD_NOT_SERVED",
+      `this node serves shard ${chain.opts.shard}, not shard ${sub.shard}`,
+    );
+  return sub;
+}
