@@ -1,6 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fixedRate, ProgressLine, runBench, TransferWorkload, writeBenchReport } from "@vshard/bench";
+import {
+  fixedRate,
+  ProgressLine,
+  runBench,
+  SmallbankWorkload,
+  TransferWorkload,
+  writeBenchReport,
+} from "@vshard/bench";
 import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/testNetwork.ts";
 
@@ -42,5 +49,24 @@ describe("the load benchmark against a node it starts (real process, HTTP, SSE)"
     const json = JSON.parse(await readFile(join(written.dir, "results.json"), "utf8"));
     expect(json.run.submitted).toBe(200);
     expect(await readFile(join(written.dir, "summary.md"), "utf8")).toContain("committed");
+  });
+
+  it("runs smallbank through setup and load, and its conservation check passes against the real chain", async () => {
+    const run = await runBench({
+      workload: new SmallbankWorkload({ accounts: 30, seed: 11, chainId: 1, shard: 0, hotspot: 0.3 }),
+      load: { kind: "open", schedule: fixedRate(100) },
+      durationMs: 2_000,
+      warmupMs: 500,
+      drainMs: 60_000,
+      blockIntervalMs: 50,
+      verifyRatePerSecond: 10_000,
+      log: () => undefined,
+      progress: new ProgressLine({ write: () => true }),
+      phaseLabel: "test",
+    });
+    expect(run.dropped).toEqual({});
+    expect(run.checks).toHaveLength(1);
+    expect(run.checks[0].passed, run.checks[0].detail).toBe(true);
+    expect(run.checks[0].detail).toMatch(/0 of 30 customers differ/);
   });
 });

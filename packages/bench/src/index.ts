@@ -21,5 +21,8 @@ export * from "./stats.ts";
 export * from "./summaryMarkdown.ts";
 export * from "./svgChart.ts";
 export * from "./workloads/createWorkload.ts";
+export * from "./workloads/noopWorkload.ts";
+export * from "./workloads/smallbankModel.ts";
+export * from "./workloads/smallbankWorkload.ts";
 export * from "./workloads/transferWorkload.ts";
 export * from "./workloads/workload.ts";

@@ -5,6 +5,8 @@
 export class FinalityTracker {
   private readonly pendingBlocks = new Map<number, string[]>();
   private readonly finalAt = new Map<string, number>();
+  /** Hashes of final txs in chain order (block by block, in block order). */
+  readonly finalOrder: string[] = [];
   private finalizedHeight = -1;
   private readonly controller = new AbortController();
   private readonly listeners = new Set<() => void>();
@@ -83,9 +85,14 @@ export class FinalityTracker {
     else if (event === "finalized") {
       const now = performance.now();
       this.finalizedHeight = Math.max(this.finalizedHeight, parsed.height);
-      for (const [height, txs] of this.pendingBlocks) {
-        if (height > this.finalizedHeight) continue;
-        for (const h of txs) this.finalAt.set(h, now);
+      const heights = [...this.pendingBlocks.keys()]
+        .filter((h) => h <= this.finalizedHeight)
+        .sort((a, b) => a - b);
+      for (const height of heights) {
+        for (const h of this.pendingBlocks.get(height) ?? []) {
+          this.finalAt.set(h, now);
+          this.finalOrder.push(h);
+        }
         this.pendingBlocks.delete(height);
       }
       for (const l of this.listeners) l();

@@ -111,7 +111,8 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
     result.processes = processes;
     if (node) result.diskBytes = await node.diskBytes();
     if (workload.check) {
-      const c = await workload.check(new ApiClient(url), (h) => tracker.finalTime(h) !== undefined);
+      log("checking the final state ...");
+      const c = await workload.check(new ApiClient(url), tracker.finalOrder);
       result.checks.push({ name: c.name, passed: c.passed, detail: c.details });
     }
     return result;

@@ -1,8 +1,10 @@
+import { NoopWorkload } from "./noopWorkload.ts";
+import { SmallbankWorkload } from "./smallbankWorkload.ts";
 import { TransferWorkload } from "./transferWorkload.ts";
 import type { Workload, WorkloadOptions } from "./workload.ts";
 
 /** Names accepted by `--workload`. */
-export const WORKLOAD_NAMES = ["transfer"] as const;
+export const WORKLOAD_NAMES = ["transfer", "smallbank", "noop"] as const;
 
 /** Builds a workload by name; the error lists the names that exist. */
 export function createWorkload(
@@ -12,6 +14,10 @@ export function createWorkload(
   switch (name) {
     case "transfer":
       return new TransferWorkload(opts);
+    case "smallbank":
+      return new SmallbankWorkload(opts);
+    case "noop":
+      return new NoopWorkload(opts);
     default:
       throw new Error(`unknown workload '${name}'; available: ${WORKLOAD_NAMES.join(", ")}`);
   }

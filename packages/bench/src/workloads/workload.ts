@@ -21,8 +21,8 @@ export interface Workload {
   setupTxs(): ReadyTx[];
   /** The next `count` transactions, signed. */
   nextTxs(count: number): ReadyTx[];
-  /** A check of the final state against what the workload expects, given which txs became final. */
-  check?(client: ApiClient, isFinal: (hashHex: string) => boolean): Promise<WorkloadCheck>;
+  /** A check of the final state against what the workload expects, given the final txs in chain order. */
+  check?(client: ApiClient, finalOrder: readonly string[]): Promise<WorkloadCheck>;
 }
 
 /** Options every workload takes. */
