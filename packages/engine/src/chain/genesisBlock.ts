@@ -10,9 +10,9 @@ import type { Genesis } from "./genesis.ts";
 /** The genesis block of a chain and the state-tree nodes of its initial accounts (deterministic). */
 export async function buildGenesisBlock(
   genesis: Genesis,
+  // The update starts from the empty tree, so it reads no node; a chain passes its own tree to warm its cache.
+  tree = new SparseMerkleTree({ get: async () => null }),
 ): Promise<{ block: Block; stateNodes: Array<[Uint8Array, Uint8Array]> }> {
-  // The tree starts empty, so the update reads no node.
-  const tree = new SparseMerkleTree({ get: async () => null });
   const updates = genesis.accounts.map((a) => ({
     key: stateKeyOf(a.address),
     valueHash: stateValueHashOf(a.account),
@@ -46,13 +46,14 @@ export async function commitGenesis(
   opts: ChainOptions,
   genesis: Genesis,
   db: LedgerDb,
+  tree?: SparseMerkleTree,
 ): Promise<{ head: ChainHead; time: number }> {
   if (genesis.chainId !== opts.chainId || genesis.shard !== opts.shard)
     throw new GenesisError(
       { code: "GENESIS_ERROR_INVALID", path: "$.chainId" },
       `genesis is for chain ${genesis.chainId} shard ${genesis.shard}, the node runs chain ${opts.chainId} shard ${opts.shard}`,
     );
-  const { block, stateNodes } = await buildGenesisBlock(genesis);
+  const { block, stateNodes } = await buildGenesisBlock(genesis, tree);
   const hash = headerHash(block.header);
   const existing = await db.getHead(opts.chainId, opts.shard);
   if (existing) {

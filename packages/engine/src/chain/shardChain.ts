@@ -70,7 +70,7 @@ export class ShardChain {
     opts: ChainOptions,
     genesis: Genesis,
     head: { head: ChainHead; time: number },
-    modules: { db: LedgerDb; verifier: SignatureVerifier },
+    modules: { db: LedgerDb; verifier: SignatureVerifier; tree: SparseMerkleTree },
   ) {
     this.opts = opts;
     this.genesis = genesis;
@@ -79,7 +79,7 @@ export class ShardChain {
     this.currentHead = head.head;
     this.headTime = head.time;
     this.mempool = new Mempool(opts.mempool);
-    this.tree = new SparseMerkleTree({ get: (hash) => this.db.getStateNode(opts.chainId, opts.shard, hash) });
+    this.tree = modules.tree;
     this.loaders = createStateLoaders(this.db, opts);
     this.admission = new TxAdmission(opts, {
       mempool: this.mempool,
@@ -96,8 +96,11 @@ export class ShardChain {
     genesis: Genesis,
     modules: { db: LedgerDb; verifier: SignatureVerifier },
   ): Promise<ShardChain> {
-    const head = await commitGenesis(opts, genesis, modules.db);
-    return new ShardChain(opts, genesis, head, modules);
+    const { db } = modules;
+    const tree = new SparseMerkleTree({ get: (hash) => db.getStateNode(opts.chainId, opts.shard, hash) });
+    // Building genesis through the chain's own tree leaves its nodes in the tree's cache.
+    const head = await commitGenesis(opts, genesis, db, tree);
+    return new ShardChain(opts, genesis, head, { ...modules, tree });
   }
 
   /** The last committed block. */
