@@ -39,10 +39,14 @@ export const CHAIN_SHARD_KEY_LENGTH = 6;
 
 /** chainId (4 bytes BE) + shard (2 bytes BE): the start of every key that names a chain shard. */
 export function chainShardKey(chainId: number, shard: number): Uint8Array {
+  // Written byte by byte: a DataView per key cost more than the rest of the key (it is built for every write).
   const out = new Uint8Array(CHAIN_SHARD_KEY_LENGTH);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, chainId);
-  view.setUint16(4, shard);
+  out[0] = chainId >>> 24;
+  out[1] = (chainId >>> 16) & 0xff;
+  out[2] = (chainId >>> 8) & 0xff;
+  out[3] = chainId & 0xff;
+  out[4] = (shard >>> 8) & 0xff;
+  out[5] = shard & 0xff;
   return out;
 }
 
