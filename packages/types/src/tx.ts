@@ -170,12 +170,12 @@ export function encodeTxBatch(stxs: SignedTx[]): Uint8Array {
  * Decodes either one signed tx or a batch made by `encodeTxBatch`; malformed bytes throw `CodecError`.
  * A signed tx is a 2-tuple whose first field is a tuple, a batch an array of byte strings: the two never collide.
  */
-export function decodeTxSubmission(bytes: Uint8Array): { txs: SignedTx[]; batch: boolean } {
+export function decodeTxSubmission(bytes: Uint8Array): { txs: WireTx[]; batch: boolean } {
   const value = decodeValue(bytes, "txs");
   if (Array.isArray(value) && value.every((v) => v instanceof Uint8Array)) {
     const txs = value.map((item, i) => {
       try {
-        return decodeSignedTx(item);
+        return decodeWireTx(item);
       } catch (err) {
         if (err instanceof CodecError) throw new CodecError(err.type, `txs[${i}]: ${err.message}`);
         throw err;
@@ -183,5 +183,25 @@ export function decodeTxSubmission(bytes: Uint8Array): { txs: SignedTx[]; batch:
     });
     return { txs, batch: true };
   }
-  return { txs: [decodeSignedTx(bytes)], batch: false };
+  return { txs: [decodeWireTx(bytes)], batch: false };
+}
+
+/** A signed tx decoded from the wire with what its bytes already give: its hash and encoded size. */
+export interface WireTx {
+  stx: SignedTx;
+  hash: Uint8Array;
+  size: number;
+}
+
+/** Bytes after the tx tuple in a canonical signed tx: bin8 header (0xc4, 64) and the 64-byte signature. */
+const SIGNATURE_SUFFIX_LENGTH = 2 + ED25519_SIGNATURE_LENGTH;
+
+/**
+ * Decodes a signed tx and hashes the tx tuple straight from the input, which the canonical check has proven equal
+ * to `encodeTx(tx)` (a one-byte array header, the tuple, the signature): no re-encoding on the hot path.
+ */
+export function decodeWireTx(bytes: Uint8Array): WireTx {
+  const stx = decodeSignedTx(bytes);
+  const hash = sha256(bytes.subarray(1, bytes.length - SIGNATURE_SUFFIX_LENGTH));
+  return { stx, hash, size: bytes.length };
 }

@@ -176,3 +176,29 @@ describe("headerHash", () => {
     );
   });
 });
+
+describe("decodeWireTx", () => {
+  it("hashes the tx tuple straight from the wire bytes, equal to txHash, with the encoded size", async () => {
+    const { decodeWireTx, encodeSignedTx, txHash, signTx, TxKind } = await import("../src/index.ts");
+    const { ed25519KeyPairFromSeed, bytesToHex } = await import("@vshard/crypto");
+    const keys = ed25519KeyPairFromSeed(new Uint8Array(32).fill(5));
+    for (const amount of [1n, 300n, 70_000n, 5_000_000_000n, (1n << 64n) - 1n]) {
+      const stx = signTx(
+        {
+          chainId: 9,
+          shard: 3,
+          kind: TxKind.Transfer,
+          sender: keys.publicKey,
+          nonce: 77,
+          fee: 2n,
+          payload: { to: new Uint8Array(20).fill(1), amount },
+        },
+        keys.secretKey,
+      );
+      const bytes = encodeSignedTx(stx);
+      const wire = decodeWireTx(bytes);
+      expect(bytesToHex(wire.hash)).toBe(bytesToHex(txHash(stx.tx)));
+      expect(wire.size).toBe(bytes.length);
+    }
+  });
+});

@@ -1,5 +1,12 @@
 import { bytesToHex, type SignatureSet } from "@vshard/crypto";
-import { addressFromPublicKey, encodeSignedTx, type SignedTx, TxKind, txHash } from "@vshard/types";
+import {
+  addressFromPublicKey,
+  encodeSignedTx,
+  type SignedTx,
+  TxKind,
+  txHash,
+  type WireTx,
+} from "@vshard/types";
 import { TxError } from "../errors.ts";
 import type { PreparedTx } from "../execution/executeTxs.ts";
 import { smallbankPayloadProblem } from "../execution/smallbank.ts";
@@ -7,15 +14,19 @@ import type { ChainOptions } from "./chainOptions.ts";
 
 /** Derives hash, sender address and size of a signed tx once. */
 export function prepareTx(stx: SignedTx): PreparedTx {
-  const hash = txHash(stx.tx);
-  const senderAddress = addressFromPublicKey(stx.tx.sender);
+  return prepareWireTx({ stx, hash: txHash(stx.tx), size: encodeSignedTx(stx).length });
+}
+
+/** The same for a tx decoded from the wire, whose hash and size came from its bytes. */
+export function prepareWireTx(wire: WireTx): PreparedTx {
+  const senderAddress = addressFromPublicKey(wire.stx.tx.sender);
   return {
-    stx,
-    hash,
-    hashHex: bytesToHex(hash),
+    stx: wire.stx,
+    hash: wire.hash,
+    hashHex: bytesToHex(wire.hash),
     senderAddress,
     senderHex: bytesToHex(senderAddress),
-    size: encodeSignedTx(stx).length,
+    size: wire.size,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   RecordNamespace,
   type SignedTx,
   type SmallbankRecord,
+  type WireTx,
 } from "@vshard/types";
 import { BlockError } from "../errors.ts";
 import { smallbankRecordKey, type TxOutcome } from "../execution/smallbank.ts";
@@ -30,6 +31,8 @@ export interface ChainEvent {
   height: number;
   hash: Uint8Array;
   block?: Block;
+  /** Hashes (hex) of the block's txs in order, computed once during execution. */
+  txHashes?: string[];
 }
 
 /** Where a transaction stands. */
@@ -120,7 +123,7 @@ export class ShardChain {
   }
 
   /** Admits signed transactions to the mempool: one result per input, in order. */
-  submitTxs(stxs: SignedTx[]): Promise<SubmitResult[]> {
+  submitTxs(stxs: Array<SignedTx | WireTx>): Promise<SubmitResult[]> {
     return this.admission.submit(stxs);
   }
 
@@ -188,7 +191,8 @@ export class ShardChain {
       this.currentHead = { height: block.header.height, hash, stateRoot: block.header.stateRoot };
       this.headTime = block.header.time;
       this.admission.onBlockCommitted(execution);
-      this.emit({ type: "block", height: block.header.height, hash, block });
+      const txHashes = execution.applied.map((t) => t.hashHex);
+      this.emit({ type: "block", height: block.header.height, hash, block, txHashes });
       return this.currentHead;
     });
   }

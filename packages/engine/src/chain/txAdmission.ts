@@ -1,12 +1,12 @@
 import { hexToBytes, type SignatureVerifier } from "@vshard/crypto";
 import type { TxLocation } from "@vshard/storage";
-import { EMPTY_ACCOUNT, type LedgerError, type SignedTx } from "@vshard/types";
+import { EMPTY_ACCOUNT, type LedgerError, type SignedTx, type WireTx } from "@vshard/types";
 import { TxError } from "../errors.ts";
 import type { AccountMap, ExecutionResult, PreparedTx } from "../execution/executeTxs.ts";
 import { type Mempool, MempoolError, txCost } from "../mempool/index.ts";
 import type { ChainOptions } from "./chainOptions.ts";
 import type { SignatureChecker } from "./checkProposal.ts";
-import { checkTxStateless, prepareTx, txSignatureSet } from "./prepareTx.ts";
+import { checkTxStateless, prepareTx, prepareWireTx, txSignatureSet } from "./prepareTx.ts";
 
 /** The outcome of submitting one transaction. */
 export type SubmitResult = { ok: true; hash: string } | { ok: false; hash?: string; error: LedgerError };
@@ -50,9 +50,10 @@ export class TxAdmission implements SignatureChecker {
     return this.nonces.get(senderHex) ?? 0;
   }
 
-  async submit(stxs: SignedTx[]): Promise<SubmitResult[]> {
+  /** Admits txs (signed txs, or txs decoded from the wire with their hash and size); one result per input. */
+  async submit(stxs: Array<SignedTx | WireTx>): Promise<SubmitResult[]> {
     const results: SubmitResult[] = new Array(stxs.length);
-    const prepared = stxs.map(prepareTx);
+    const prepared = stxs.map((t) => ("stx" in t ? prepareWireTx(t) : prepareTx(t)));
     const candidates: number[] = [];
     prepared.forEach((t, i) => {
       try {

@@ -1,4 +1,5 @@
 import { bytesEqual, bytesToHex, compareBytes, HASH_LENGTH, sha256 } from "@vshard/crypto";
+import { NodeCache } from "./nodeCache.ts";
 import { StateError } from "./stateError.ts";
 import {
   decodeStateNode,
@@ -12,7 +13,6 @@ import {
   type StateNode,
   sharesPrefix,
 } from "./stateNode.ts";
-import { NodeCache } from "./nodeCache.ts";
 import type { StateProof } from "./stateProof.ts";
 
 /** Reads encoded nodes by hash from wherever the caller persists them; `null` when absent. */
@@ -168,7 +168,14 @@ export class SparseMerkleTree {
   }
 
   /** One pass of the walk; INCOMPLETE when some node it needs is not in memory yet (noted in `pass.missing`). */
-  private apply(sub: Sub, depth: number, entries: Entry[], lo: number, hi: number, pass: Pass): Sub | Incomplete {
+  private apply(
+    sub: Sub,
+    depth: number,
+    entries: Entry[],
+    lo: number,
+    hi: number,
+    pass: Pass,
+  ): Sub | Incomplete {
     if (lo === hi) return sub;
     if (sub.kind === "empty") {
       const inserts = entries.slice(lo, hi).filter((e) => e.valueHash !== null);
@@ -224,7 +231,8 @@ export class SparseMerkleTree {
       if (other.kind === "unknown") {
         const node = this.inMemory(bytesToHex(other.hash), other.hash, pass);
         if (node === undefined) return INCOMPLETE;
-        if (node.kind === "leaf") return { kind: "leaf", hash: other.hash, leaf: { key: node.key, valueHash: node.valueHash } };
+        if (node.kind === "leaf")
+          return { kind: "leaf", hash: other.hash, leaf: { key: node.key, valueHash: node.valueHash } };
       }
     }
     return this.internal(left.hash, right.hash, pass.out);
@@ -279,7 +287,10 @@ export class SparseMerkleTree {
     const hex = bytesToHex(hash);
     const bytes = await this.reader.get(hash);
     if (bytes === null || bytes === undefined)
-      throw new StateError({ code: "STATE_ERROR_MISSING_NODE", hashHex: hex }, `state node ${hex} is missing`);
+      throw new StateError(
+        { code: "STATE_ERROR_MISSING_NODE", hashHex: hex },
+        `state node ${hex} is missing`,
+      );
     const node = decodeStateNode(hash, bytes);
     this.cache.set(hex, node);
     return node;

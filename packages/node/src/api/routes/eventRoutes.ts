@@ -30,7 +30,9 @@ export function eventRoutes(ctx: ApiContext, open: Set<ServerResponse>): RouteDe
                   height: e.height,
                   hash: bytesToHex(e.hash),
                   txCount: e.block?.txs.length ?? 0,
-                  ...(withHashes ? { txs: e.block?.txs.map((t) => bytesToHex(txHash(t.tx))) ?? [] } : {}),
+                  ...(withHashes
+                    ? { txs: e.txHashes ?? e.block?.txs.map((t) => bytesToHex(txHash(t.tx))) ?? [] }
+                    : {}),
                 }
               : { height: e.height };
           res.write(`event: ${e.type}\ndata: ${JSON.stringify(data)}\n\n`);

@@ -1,5 +1,5 @@
 import type { SubmitResult } from "@vshard/engine";
-import { decodeTxSubmission, type SignedTx } from "@vshard/types";
+import { decodeTxSubmission, type SignedTx, type WireTx } from "@vshard/types";
 import { ApiError, statusOfCode, toApiError } from "../apiError.ts";
 import type { ApiContext, RouteDefinition } from "../routeDefinition.ts";
 import { signedTxFromJson, signedTxToJson, type TxJson, txJsonSchema } from "../txJson.ts";
@@ -10,14 +10,14 @@ const hashParam = {
   properties: { hash: { type: "string", pattern: "^[0-9a-f]{64}$", description: "tx hash, hex" } },
 } as const;
 
-function readSubmission(body: unknown, ctx: ApiContext): { txs: SignedTx[]; batch: boolean } {
+function readSubmission(body: unknown, ctx: ApiContext): { txs: Array<SignedTx | WireTx>; batch: boolean } {
   if (typeof body !== "object" || body === null)
     throw new ApiError(
       415,
       "API_ERROR_UNSUPPORTED_MEDIA_TYPE",
       "send transactions as application/json or application/msgpack",
     );
-  let txs: SignedTx[];
+  let txs: Array<SignedTx | WireTx>;
   let batch = Array.isArray(body);
   if (body instanceof Uint8Array) {
     try {
