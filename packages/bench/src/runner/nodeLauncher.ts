@@ -31,12 +31,17 @@ export function benchAuthority(): Ed25519KeyPair {
   return ed25519KeyPairFromSeed(sha256(new TextEncoder().encode("vshard/bench/authority")));
 }
 
+/** Bytes of the files under `dir`; files that vanish while it counts (LevelDB compaction) are skipped. */
 async function folderBytes(dir: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) total += await folderBytes(path);
-    else if (entry.isFile()) total += (await stat(path)).size;
+    else if (entry.isFile())
+      total += await stat(path).then(
+        (s) => s.size,
+        (err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? 0 : Promise.reject(err)),
+      );
   }
   return total;
 }
