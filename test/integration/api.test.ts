@@ -78,6 +78,17 @@ describe("HTTP API surface", () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/vshard_blocks_committed_total\{chain="1\/0"\} \d+/);
     expect(metrics).toContain("vshard_http_requests_total");
+    const stats = (await (await fetch(`${url}/v1/node/stats`)).json()) as {
+      process: { cpuSeconds: number; peakRssBytes: number };
+      storage: { bodyBytesRaw: number; bodyBytesStored: number; compressionRatio: number };
+    };
+    expect(stats.process.cpuSeconds).toBeGreaterThan(0);
+    expect(stats.process.peakRssBytes).toBeGreaterThan(0);
+    expect(stats.storage.bodyBytesRaw).toBeGreaterThan(0);
+    expect(stats.storage.compressionRatio).toBeCloseTo(
+      stats.storage.bodyBytesRaw / stats.storage.bodyBytesStored,
+      10,
+    );
     const doc = (await (await fetch(`${url}/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, object>;

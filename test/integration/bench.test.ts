@@ -39,6 +39,7 @@ describe("the load benchmark against a node it starts (real process, HTTP, SSE)"
     expect(run.efficiency).toBeCloseTo(run.committedTps / 10_000, 10);
     expect(run.processes.map((p) => p.name)).toEqual(["bench client", "node"]);
     expect(run.diskBytes).toBeGreaterThan(0);
+    expect(run.compressionRatio).toBeGreaterThan(0);
 
     const written = await writeBenchReport(
       { kind: "run", name: "transfer-test", config: {}, run },

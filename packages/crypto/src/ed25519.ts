@@ -113,7 +113,6 @@ export function ed25519VerifyNoble(
   }
 }
 
-
 /**
  * Cache of KeyObjects by public key hex. Building a KeyObject costs about a third of a verify (imported as
  * JWK: ~60 µs, against ~200 µs from SPKI DER, measured 2026-11-22), and a ledger sees the same senders again
@@ -129,7 +128,9 @@ function keyObjectFor(publicKey: Uint8Array): KeyObject | null {
   let key: KeyObject | null = null;
   if (isAcceptableKeyEncoding(publicKey, id)) {
     try {
-      const x = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString("base64url");
+      const x = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString(
+        "base64url",
+      );
       key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x }, format: "jwk" });
     } catch {
       key = null;

@@ -110,6 +110,10 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
     const result = measure(txs, record, tracker, opts);
     result.processes = processes;
     if (node) result.diskBytes = await node.diskBytes();
+    const stats = (await new ApiClient(url).request("GET", "/v1/node/stats")) as {
+      storage: { compressionRatio: number | null };
+    };
+    result.compressionRatio = stats.storage.compressionRatio;
     if (workload.check) {
       log("checking the final state ...");
       const c = await workload.check(new ApiClient(url), tracker.finalOrder);

@@ -1,5 +1,5 @@
 import { bytesEqual, bytesToHex, hexToBytes, type SignatureVerifier } from "@vshard/crypto";
-import type { ChainHead, LedgerDb } from "@vshard/storage";
+import type { BodyStats, ChainHead, LedgerDb } from "@vshard/storage";
 import {
   type Account,
   addressFromPublicKey,
@@ -114,6 +114,11 @@ export class ShardChain {
   /** Height of the last final block. */
   finalizedHeight(): number {
     return this.finalized;
+  }
+
+  /** Body bytes before and after compression, over every block this database holds. */
+  storageStats(): Promise<BodyStats> {
+    return this.db.stats();
   }
 
   /** Subscribes to block and finality events; returns the unsubscribe function. */

@@ -6,6 +6,7 @@ import { buildOpenApi } from "./openApi.ts";
 import type { ApiContext, RouteDefinition } from "./routeDefinition.ts";
 import { chainRoutes } from "./routes/chainRoutes.ts";
 import { eventRoutes } from "./routes/eventRoutes.ts";
+import { nodeRoutes } from "./routes/nodeRoutes.ts";
 import { smallbankRoutes } from "./routes/smallbankRoutes.ts";
 import { txRoutes } from "./routes/txRoutes.ts";
 
@@ -38,6 +39,7 @@ export function createApiServer(ctx: ApiContext, logger: Logger, version: string
   const routes: RouteDefinition[] = [
     ...txRoutes(ctx),
     ...chainRoutes(ctx),
+    ...nodeRoutes(ctx),
     ...smallbankRoutes(ctx),
     ...eventRoutes(ctx, openStreams),
   ];
