@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { readKeyFile } from "@vshard/node";
 import type { Command } from "commander";
 import type { BenchRunResult, SweepPoint } from "./benchResult.ts";
 import { measureVerifyRate } from "./cryptoBench.ts";
@@ -27,6 +28,8 @@ export interface LoadBenchCliOptions {
   hotspot: number;
   seed: number;
   url?: string;
+  funderKey?: string;
+  fundAmount: string;
   blockInterval: number;
   cpuProf: boolean;
   out?: string;
@@ -67,10 +70,12 @@ export function registerLoadBenchCommand(
     .option("--zipf <s>", "Zipf exponent of account choice (0: uniform)", num, 0)
     .option("--hotspot <fraction>", "smallbank: fraction of txs on the 1% hottest customers", num, 0)
     .option("--seed <n>", "seed of the workload", int, 1)
+    .option("--url <url>", "drive an existing node instead of starting one (see --funder-key)")
     .option(
-      "--url <url>",
-      "drive an existing node instead of starting one (its genesis must fund the workload's accounts)",
+      "--funder-key <file>",
+      "with --url: key file that funds the workload's accounts first (e.g. data/devnet/keys/faucet.json)",
     )
+    .option("--fund-amount <n>", "with --funder-key: base units each account receives", "1000000000")
     .option("--block-interval <ms>", "block interval of the node the harness starts", int, 250)
     .option("--cpu-prof", "write CPU profiles of the node process into the results folder")
     .option("--out <dir>", "results root folder (default: bench/results)")
@@ -89,6 +94,9 @@ export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
   log(`  ${Math.round(verifyRatePerSecond).toLocaleString("en-US")} verifies/s`);
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const cpuProfDir = o.cpuProf ? join(o.out ?? "bench/results", `cpu-profiles-${stamp}`) : undefined;
+  const funder = o.funderKey ? await readKeyFile(o.funderKey) : undefined;
+  if (funder && !o.url)
+    throw new Error("--funder-key needs --url (a node the harness starts funds its accounts at genesis)");
   const run = async (load: OfferedLoad, label: string, seedOffset = 0): Promise<BenchRunResult> =>
     runBench({
       workload: createWorkload(o.workload, {
@@ -107,6 +115,7 @@ export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
       blockIntervalMs: o.blockInterval,
       verifyRatePerSecond,
       cpuProfDir,
+      ...(funder ? { funding: { funder, amount: BigInt(o.fundAmount) } } : {}),
       log,
       progress: new ProgressLine(process.stdout),
       phaseLabel: label,

@@ -61,4 +61,9 @@ function isMainModule(): boolean {
   }
 }
 
-if (isMainModule()) await runBenchCli();
+if (isMainModule())
+  await runBenchCli().catch((err: Error) => {
+    // A refused run (bad option, a node that says no) is reported in one line, not as a stack trace.
+    console.error(`vshard bench: ${err.message}`);
+    process.exitCode = 1;
+  });

@@ -1,3 +1,4 @@
+import type { Ed25519KeyPair } from "@vshard/crypto";
 import { ApiClient } from "@vshard/node";
 import type { BenchCheck, BenchRunResult, ProcessUsage, TimelinePoint } from "../benchResult.ts";
 import { efficiency } from "../efficiency.ts";
@@ -6,6 +7,7 @@ import type { ProgressLine } from "../progressBar.ts";
 import { plannedTxCount, type RateSchedule, txsDueBy } from "../rateSchedule.ts";
 import type { Workload } from "../workloads/workload.ts";
 import { FinalityTracker } from "./finalityTracker.ts";
+import { fundAccounts } from "./fundAccounts.ts";
 import { driveLoad, type ReadyTx } from "./loadDriver.ts";
 import { type LaunchedNode, launchNode } from "./nodeLauncher.ts";
 import { ProcessMeter } from "./processUsage.ts";
@@ -27,6 +29,8 @@ export interface BenchRunOptions {
   /** This machine's all-core ed25519 verify rate, measured at the start of the command. */
   verifyRatePerSecond: number;
   cpuProfDir?: string;
+  /** With `url`: a key that funds the workload's accounts first (e.g. a devnet's faucet), and how much each gets. */
+  funding?: { funder: Ed25519KeyPair; amount: bigint };
   log: (line: string) => void;
   progress: ProgressLine;
   /** Shown in the progress line, e.g. "saturation" or "1500 tx/s". */
@@ -55,6 +59,15 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
   const tracker = new FinalityTracker(url);
   await tracker.start();
   try {
+    if (opts.url && opts.funding)
+      await fundAccounts({
+        url,
+        ...opts.funding,
+        accounts: workload.genesisAccounts(),
+        tracker,
+        drainMs: opts.drainMs,
+        log,
+      });
     await runSetup(workload.setupTxs(), url, tracker, opts);
     const total = opts.warmupMs + opts.durationMs;
     const count =
