@@ -88,15 +88,15 @@ export function registerLoadBenchCommand(
 /** Runs the load benchmark the options describe; resolves false when a check failed. */
 export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
   const log = (line: string) => console.log(line);
+  const funder = o.funderKey ? await readKeyFile(o.funderKey) : undefined;
+  if (funder && !o.url)
+    throw new Error("--funder-key needs --url (a node the harness starts funds its accounts at genesis)");
   const threads = availableParallelism();
   log(`measuring this machine's ed25519 verify rate on ${threads} cores ...`);
   const verifyRatePerSecond = await measureVerifyRate(1, threads);
   log(`  ${Math.round(verifyRatePerSecond).toLocaleString("en-US")} verifies/s`);
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const cpuProfDir = o.cpuProf ? join(o.out ?? "bench/results", `cpu-profiles-${stamp}`) : undefined;
-  const funder = o.funderKey ? await readKeyFile(o.funderKey) : undefined;
-  if (funder && !o.url)
-    throw new Error("--funder-key needs --url (a node the harness starts funds its accounts at genesis)");
   const run = async (load: OfferedLoad, label: string, seedOffset = 0): Promise<BenchRunResult> =>
     runBench({
       workload: createWorkload(o.workload, {
