@@ -158,17 +158,23 @@ export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
   }
   let result: BenchRunResult;
   if (o.rate === "max") {
-    let last: BenchRunResult | null = null;
+    // One full run per step; the report is the run at the highest rate that still tracked.
+    const runs = new Map<number, BenchRunResult>();
     const search = await runMaxRateSearch(
       { ...defaultMaxRateSearchOptions, startRate: Math.round(verifyRatePerSecond / 4) },
       async (rate) => {
         log(`max search: offering ${Math.round(rate)} tx/s`);
-        last = await run({ kind: "open", schedule: fixedRate(rate) }, `${Math.round(rate)} tx/s`);
-        return last.committedTps;
+        const r = await run({ kind: "open", schedule: fixedRate(rate) }, `${Math.round(rate)} tx/s`);
+        runs.set(rate, r);
+        return r.committedTps;
       },
     );
-    result = last as unknown as BenchRunResult;
-    result.maxRateSearch = search;
+    const best = search.maxRate !== null ? runs.get(search.maxRate) : [...runs.values()].pop();
+    if (!best) throw new Error("the max-rate search measured no step");
+    log(
+      `max search: ${search.maxRate === null ? "no rate tracked" : `highest tracking rate ${Math.round(search.maxRate)} tx/s`} (${search.reason})`,
+    );
+    result = { ...best, maxRateSearch: search };
   } else if (o.ramp) {
     const [from, to] = o.ramp.split(":").map(Number);
     if (!(from >= 0 && to > 0)) throw new Error(`--ramp expects from:to tx/s, got '${o.ramp}'`);

@@ -16,13 +16,13 @@ import { BlockError } from "../errors.ts";
 import { smallbankRecordKey, type TxOutcome } from "../execution/smallbank.ts";
 import { Mempool } from "../mempool/index.ts";
 import { SparseMerkleTree, type StateProof } from "../state/index.ts";
-import { type AssembledBlock, assembleBlock, type StateLoaders, stateKeyOf } from "./assembleBlock.ts";
+import { type AssembledBlock, assembleBlock, stateKeyOf } from "./assembleBlock.ts";
 import { blockCommitOf, outcomeOfLocation } from "./blockCommit.ts";
 import type { ChainOptions } from "./chainOptions.ts";
 import { checkProposal } from "./checkProposal.ts";
 import { type Genesis, genesisSupply } from "./genesis.ts";
 import { commitGenesis } from "./genesisBlock.ts";
-import { createStateLoaders } from "./stateLoaders.ts";
+import { type CachedStateLoaders, createStateLoaders } from "./stateLoaders.ts";
 import { type SubmitResult, TxAdmission } from "./txAdmission.ts";
 
 /** Emitted after each block commit (and again when finality advances). */
@@ -61,7 +61,7 @@ export class ShardChain {
   readonly mempool: Mempool;
   private readonly db: LedgerDb;
   private readonly tree: SparseMerkleTree;
-  private readonly loaders: StateLoaders;
+  private readonly loaders: CachedStateLoaders;
   private readonly admission: TxAdmission;
   private currentHead: ChainHead;
   private headTime: number;
@@ -195,6 +195,7 @@ export class ShardChain {
       await this.db.commitBlock(blockCommitOf(this.opts, assembled, hash));
       this.currentHead = { height: block.header.height, hash, stateRoot: block.header.stateRoot };
       this.headTime = block.header.time;
+      this.loaders.onCommitted(execution.changed);
       this.admission.onBlockCommitted(execution);
       const txHashes = execution.applied.map((t) => t.hashHex);
       this.emit({ type: "block", height: block.header.height, hash, block, txHashes });

@@ -1,5 +1,5 @@
 import { bytesEqual, bytesToHex, compareBytes, HASH_LENGTH, sha256 } from "@vshard/crypto";
-import { NodeCache } from "./nodeCache.ts";
+import { GenerationalCache } from "./generationalCache.ts";
 import { StateError } from "./stateError.ts";
 import {
   decodeStateNode,
@@ -100,13 +100,13 @@ function splitIndex(entries: Entry[], depth: number, lo: number, hi: number): nu
  * its nodes are kept. The tree's shape depends only on its key set, never on the order of updates.
  */
 export class SparseMerkleTree {
-  private readonly cache: NodeCache;
+  private readonly cache: GenerationalCache<StateNode>;
 
   constructor(
     private readonly reader: TreeNodeReader,
     opts: Partial<SparseMerkleTreeOptions> = {},
   ) {
-    this.cache = new NodeCache(opts.cacheSize ?? DEFAULT_STATE_CACHE_SIZE);
+    this.cache = new GenerationalCache<StateNode>(opts.cacheSize ?? DEFAULT_STATE_CACHE_SIZE);
   }
 
   /**
