@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesToHex, type Ed25519KeyPair, ed25519KeyPairFromSeed, sha256 } from "@vshard/crypto";
 import { defaultChainOptions, type GenesisJson, genesisFromJson } from "@vshard/engine";
-import { defaultNodeApiOptions, VshardNode } from "@vshard/node";
+import { ApiClient, defaultNodeApiOptions, VshardNode } from "@vshard/node";
 import {
   addressFromPublicKey,
   addressToText,
@@ -12,6 +12,7 @@ import {
   signTx,
   TxKind,
 } from "@vshard/types";
+import { afterAll, beforeAll } from "vitest";
 
 /** Deterministic keys for tests: the i-th key of a named set. */
 export function testKey(set: string, i: number): Ed25519KeyPair {
@@ -112,4 +113,31 @@ export async function startTestNode(
   });
   const url = await node.start();
   return { node, url };
+}
+
+/** A node started for one test suite, its API and a client; filled in once the suite's `beforeAll` ran. */
+export interface SuiteNode {
+  node: VshardNode;
+  url: string;
+  client: ApiClient;
+}
+
+/**
+ * Starts an in-process node for the enclosing `describe` (before its tests) and stops it, removing its folder,
+ * after them.
+ */
+export function useTestNode(name: string, genesisJson: GenesisJson, authority: Ed25519KeyPair): SuiteNode {
+  const suite = {} as SuiteNode;
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const dir = await tempDir(name);
+    cleanup = dir.cleanup;
+    const started = await startTestNode(dir.path, genesisJson, authority);
+    Object.assign(suite, { node: started.node, url: started.url, client: new ApiClient(started.url) });
+  });
+  afterAll(async () => {
+    await suite.node?.stop();
+    await cleanup?.();
+  });
+  return suite;
 }

@@ -1,30 +1,15 @@
 import { bytesToHex } from "@vshard/crypto";
-import { ApiClient, type VshardNode } from "@vshard/node";
 import { encodeSignedTx, txHash } from "@vshard/types";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addressOf, startTestNode, tempDir, testGenesis, transfer } from "../helpers/testNetwork.ts";
+import { describe, expect, it } from "vitest";
+import { addressOf, testGenesis, transfer, useTestNode } from "../helpers/testNetwork.ts";
 
 describe("HTTP API surface", () => {
   const { json, keys, authority } = testGenesis({ accounts: 3, balance: 1_000n });
-  let node: VshardNode;
-  let url: string;
-  let client: ApiClient;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    const dir = await tempDir("api");
-    cleanup = dir.cleanup;
-    ({ node, url } = await startTestNode(dir.path, json, authority));
-    client = new ApiClient(url);
-  });
-  afterAll(async () => {
-    await node?.stop();
-    await cleanup?.();
-  });
+  const t = useTestNode("api", json, authority);
 
   it("streams block and finality events over SSE", async () => {
     const controller = new AbortController();
-    const res = await fetch(`${url}/v1/events`, { signal: controller.signal });
+    const res = await fetch(`${t.url}/v1/events`, { signal: controller.signal });
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     const reader = res.body!.getReader();
     let text = "";
@@ -45,7 +30,7 @@ describe("HTTP API surface", () => {
   it("accepts one msgpack tx, reports it pending then final with a receipt, and serves its block by height and hash", async () => {
     const stx = transfer(keys[0], keys[1], 25n, 0, 2n);
     const hash = bytesToHex(txHash(stx.tx));
-    const res = await fetch(`${url}/v1/txs`, {
+    const res = await fetch(`${t.url}/v1/txs`, {
       method: "POST",
       headers: { "content-type": "application/msgpack" },
       body: encodeSignedTx(stx),
@@ -53,32 +38,32 @@ describe("HTTP API surface", () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ hash, status: "pending" });
     await new Promise<void>((resolve) => {
-      const stop = node.chain.subscribe((e) => {
-        if (e.type === "finalized" && node.chain.mempool.size() === 0) {
+      const stop = t.node.chain.subscribe((e) => {
+        if (e.type === "finalized" && t.node.chain.mempool.size() === 0) {
           stop();
           resolve();
         }
       });
     });
-    const tx = await client.tx(hash);
+    const tx = await t.client.tx(hash);
     expect(tx).toMatchObject({ status: "final", receipt: { success: true, index: 0, feePaid: "2" } });
-    const byHeight = await client.block(tx.receipt!.blockHeight);
+    const byHeight = await t.client.block(tx.receipt!.blockHeight);
     expect(byHeight.txs).toEqual([hash]);
-    const byHash = await client.block(byHeight.header.hash);
+    const byHash = await t.client.block(byHeight.header.hash);
     expect(byHash.header.height).toBe(tx.receipt!.blockHeight);
-    const full = (await client.request("GET", `/v1/blocks/${byHeight.header.height}?txs=full`)) as {
+    const full = (await t.client.request("GET", `/v1/blocks/${byHeight.header.height}?txs=full`)) as {
       txs: Array<{ payload: { amount: string } }>;
     };
     expect(full.txs[0].payload.amount).toBe("25");
-    const receiver = await client.account(`${addressOf(keys[1])}@0`);
+    const receiver = await t.client.account(`${addressOf(keys[1])}@0`);
     expect(receiver.balance).toBe("1025");
   });
 
   it("serves Prometheus metrics and an OpenAPI document of every route", async () => {
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toMatch(/vshard_blocks_committed_total\{chain="1\/0"\} \d+/);
     expect(metrics).toContain("vshard_http_requests_total");
-    const stats = (await (await fetch(`${url}/v1/node/stats`)).json()) as {
+    const stats = (await (await fetch(`${t.url}/v1/node/stats`)).json()) as {
       process: { cpuSeconds: number; peakRssBytes: number };
       storage: { bodyBytesRaw: number; bodyBytesStored: number; compressionRatio: number };
     };
@@ -89,7 +74,7 @@ describe("HTTP API surface", () => {
       stats.storage.bodyBytesRaw / stats.storage.bodyBytesStored,
       10,
     );
-    const doc = (await (await fetch(`${url}/openapi.json`)).json()) as {
+    const doc = (await (await fetch(`${t.url}/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, object>;
     };

@@ -1,27 +1,15 @@
 import { bytesToHex } from "@vshard/crypto";
-import { signedTxToJson, type TransferTxJson, type VshardNode } from "@vshard/node";
+import { signedTxToJson, type TransferTxJson } from "@vshard/node";
 import { encodeSignedTx, encodeTxBatch } from "@vshard/types";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addressOf, startTestNode, tempDir, testGenesis, testKey, transfer } from "../helpers/testNetwork.ts";
+import { describe, expect, it } from "vitest";
+import { addressOf, testGenesis, testKey, transfer, useTestNode } from "../helpers/testNetwork.ts";
 
 describe("bad input gets a 4xx with {code, message} and the node keeps serving", () => {
   const { json, keys, authority } = testGenesis({ accounts: 4, balance: 1_000n });
-  let node: VshardNode;
-  let url: string;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    const dir = await tempDir("bad");
-    cleanup = dir.cleanup;
-    ({ node, url } = await startTestNode(dir.path, json, authority));
-  });
-  afterAll(async () => {
-    await node?.stop();
-    await cleanup?.();
-  });
+  const t = useTestNode("bad", json, authority);
 
   async function post(body: string | Uint8Array, contentType = "application/json") {
-    const res = await fetch(`${url}/v1/txs`, {
+    const res = await fetch(`${t.url}/v1/txs`, {
       method: "POST",
       headers: { "content-type": contentType },
       body,
@@ -40,7 +28,7 @@ describe("bad input gets a 4xx with {code, message} and the node keeps serving",
     expect(typeof res.body.message).toBe("string");
     expect(res.body.message.length).toBeGreaterThan(5);
     // The node keeps serving.
-    expect((await fetch(`${url}/v1/head`)).status).toBe(200);
+    expect((await fetch(`${t.url}/v1/head`)).status).toBe(200);
   }
 
   it("malformed JSON", async () => {
@@ -86,7 +74,7 @@ describe("bad input gets a 4xx with {code, message} and the node keeps serving",
     const ok = await post(jsonOf(signedTxToJson(first)));
     expect(ok.status).toBe(202);
     await new Promise<void>((resolve) => {
-      const stop = node.chain.subscribe((e) => {
+      const stop = t.node.chain.subscribe((e) => {
         if (e.type === "block" && e.block?.txs.length) {
           stop();
           resolve();
@@ -96,7 +84,7 @@ describe("bad input gets a 4xx with {code, message} and the node keeps serving",
     await expectError(await post(jsonOf(signedTxToJson(first))), 409, "TX_ERROR_ALREADY_INCLUDED");
     const lowNonce = transfer(keys[2], keys[1], 2n, 0);
     await expectError(await post(jsonOf(signedTxToJson(lowNonce))), 422, "MEMPOOL_ERROR_NONCE_TOO_LOW");
-    const far = transfer(keys[2], keys[1], 1n, 1 + node.chain.opts.mempool.maxNonceGap + 1);
+    const far = transfer(keys[2], keys[1], 1n, 1 + t.node.chain.opts.mempool.maxNonceGap + 1);
     await expectError(await post(jsonOf(signedTxToJson(far))), 422, "MEMPOOL_ERROR_NONCE_GAP");
   });
 
@@ -109,13 +97,13 @@ describe("bad input gets a 4xx with {code, message} and the node keeps serving",
   });
 
   it("oversized body", async () => {
-    const big = "x".repeat(node.opts.api.bodyLimitBytes + 1);
+    const big = "x".repeat(t.node.opts.api.bodyLimitBytes + 1);
     await expectError(await post(jsonOf({ pad: big })), 413, "API_ERROR_BODY_TOO_LARGE");
   });
 
   it("too many txs in one batch", async () => {
     const one = transfer(keys[0], keys[1], 1n, 0);
-    const batch = Array.from({ length: node.opts.api.maxBatchTxs + 1 }, () => one);
+    const batch = Array.from({ length: t.node.opts.api.maxBatchTxs + 1 }, () => one);
     await expectError(
       await post(encodeTxBatch(batch), "application/msgpack"),
       400,
@@ -127,13 +115,13 @@ describe("bad input gets a 4xx with {code, message} and the node keeps serving",
     const tx = signedTxToJson(transfer(keys[0], keys[1], 1n, 0)) as TransferTxJson;
     tx.payload.to = `${tx.payload.to.slice(0, -1)}${tx.payload.to.endsWith("0") ? "1" : "0"}`;
     await expectError(await post(jsonOf(tx)), 400, "ADDRESS_ERROR_CHECKSUM");
-    const res = await fetch(`${url}/v1/accounts/not-an-address`);
+    const res = await fetch(`${t.url}/v1/accounts/not-an-address`);
     await expectError(
       { status: res.status, body: (await res.json()) as { code: string; message: string } },
       400,
       "ADDRESS_ERROR_FORMAT",
     );
-    const shard = await fetch(`${url}/v1/accounts/${addressOf(keys[0])}@x`);
+    const shard = await fetch(`${t.url}/v1/accounts/${addressOf(keys[0])}@x`);
     await expectError(
       { status: shard.status, body: (await shard.json()) as { code: string; message: string } },
       400,
@@ -147,7 +135,7 @@ describe("bad input gets a 4xx with {code, message} and the node keeps serving",
       ["/v1/blocks/999999", "BLOCK_NOT_FOUND"],
       ["/v1/nothing", "API_ERROR_NOT_FOUND"],
     ]) {
-      const res = await fetch(`${url}${path}`);
+      const res = await fetch(`${t.url}${path}`);
       await expectError(
         { status: res.status, body: (await res.json()) as { code: string; message: string } },
         404,

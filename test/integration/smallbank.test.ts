@@ -1,6 +1,6 @@
 import { bytesToHex, sha256 } from "@vshard/crypto";
 import { stateProofFromJson, verifyStateProof } from "@vshard/engine";
-import { ApiClient, type SmallbankTxJson, signedTxToJson, type VshardNode } from "@vshard/node";
+import { type SmallbankTxJson, signedTxToJson } from "@vshard/node";
 import {
   addressFromPublicKey,
   encodeSmallbankRecord,
@@ -8,32 +8,18 @@ import {
   SmallbankOp,
   txHash,
 } from "@vshard/types";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addressOf, noop, smallbank, startTestNode, tempDir, testGenesis } from "../helpers/testNetwork.ts";
+import { describe, expect, it } from "vitest";
+import { addressOf, noop, smallbank, testGenesis, useTestNode } from "../helpers/testNetwork.ts";
 
 type Receipt = { success: boolean; aborted?: string; feePaid: string; blockHeight: number; index: number };
 
 describe("noop and Smallbank txs over HTTP", () => {
   const { json, keys, authority } = testGenesis({ accounts: 3, balance: 1_000n });
   const [alice, bob, carol] = keys;
-  let node: VshardNode;
-  let url: string;
-  let client: ApiClient;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    const dir = await tempDir("smallbank");
-    cleanup = dir.cleanup;
-    ({ node, url } = await startTestNode(dir.path, json, authority));
-    client = new ApiClient(url);
-  });
-  afterAll(async () => {
-    await node?.stop();
-    await cleanup?.();
-  });
+  const t = useTestNode("smallbank", json, authority);
 
   async function post(body: unknown) {
-    const res = await fetch(`${url}/v1/txs`, {
+    const res = await fetch(`${t.url}/v1/txs`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
@@ -47,7 +33,7 @@ describe("noop and Smallbank txs over HTTP", () => {
   /** Resolves once every hash is in a final block. */
   async function untilFinal(hashes: string[]) {
     for (const hash of hashes)
-      while ((await client.tx(hash)).status !== "final") await new Promise((r) => setTimeout(r, 20));
+      while ((await t.client.tx(hash)).status !== "final") await new Promise((r) => setTimeout(r, 20));
   }
 
   it("commits them, serves records with proofs, and reports aborted ops as success: false", async () => {
@@ -71,7 +57,7 @@ describe("noop and Smallbank txs over HTTP", () => {
       expect(res.status).toBe(202);
       expect(res.body.hash).toBe(bytesToHex(txHash(stx.tx)));
     }
-    const batch = await fetch(`${url}/v1/txs`, {
+    const batch = await fetch(`${t.url}/v1/txs`, {
       method: "POST",
       headers: { "content-type": "application/msgpack" },
       body: encodeTxBatch(txs.slice(4)),
@@ -81,7 +67,7 @@ describe("noop and Smallbank txs over HTTP", () => {
     await untilFinal(hashes);
 
     const receipts = await Promise.all(
-      hashes.map(async (h) => (await client.request<{ receipt: Receipt }>("GET", `/v1/txs/${h}`)).receipt),
+      hashes.map(async (h) => (await t.client.request<{ receipt: Receipt }>("GET", `/v1/txs/${h}`)).receipt),
     );
     expect(receipts.map((r) => r.success)).toEqual([true, true, true, true, true, false, false]);
     expect(receipts[5].aborted).toBe("insufficient checking");
@@ -97,7 +83,7 @@ describe("noop and Smallbank txs over HTTP", () => {
     ] as const;
     for (const [key, checking, savings] of expected) {
       const text = `${addressOf(key)}@0`;
-      const body = await client.request<{
+      const body = await t.client.request<{
         address: string;
         checking: string;
         savings: string;
@@ -115,9 +101,9 @@ describe("noop and Smallbank txs over HTTP", () => {
       expect(verifyStateProof(root, recordKey, valueHash, proof)).toBe(true);
     }
     // Fees come from the native balances: 1 + 1 + 1 + 3 for Alice.
-    expect((await client.account(addressOf(alice))).balance).toBe("994");
+    expect((await t.client.account(addressOf(alice))).balance).toBe("994");
 
-    const block = await client.request<{ txs: Array<{ kind: string; payload: object }> }>(
+    const block = await t.client.request<{ txs: Array<{ kind: string; payload: object }> }>(
       "GET",
       `/v1/blocks/${receipts[0].blockHeight}?txs=full`,
     );
@@ -160,7 +146,7 @@ describe("noop and Smallbank txs over HTTP", () => {
       expect(res.body.code).toBe(code);
       expect(res.body.message).toContain(field);
     }
-    const doc = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, object> };
+    const doc = (await (await fetch(`${t.url}/openapi.json`)).json()) as { paths: Record<string, object> };
     expect(Object.keys(doc.paths)).toContain("/v1/smallbank/{address}");
     // A noop as JSON round-trips to the same hash.
     const ok = noop(carol, 1);
