@@ -70,4 +70,25 @@ describe("the load benchmark against a node it starts (real process, HTTP, SSE)"
     expect(run.checks[0].passed, run.checks[0].detail).toBe(true);
     expect(run.checks[0].detail).toMatch(/0 of 30 customers differ/);
   });
+
+  it("bounds a run by a transaction count instead of a duration", async () => {
+    const run = await runBench({
+      workload: new TransferWorkload({ accounts: 20, seed: 5, chainId: 1, shard: 0, zipf: 1.1 }),
+      load: { kind: "open", schedule: fixedRate(100) },
+      durationMs: 60_000,
+      txCount: 150,
+      warmupMs: 500,
+      drainMs: 60_000,
+      blockIntervalMs: 50,
+      verifyRatePerSecond: 10_000,
+      log: () => undefined,
+      progress: new ProgressLine({ write: () => true }),
+      phaseLabel: "test",
+    });
+    // The boundary tx planned exactly at the end of the warm-up may fall on either side.
+    expect(run.submitted).toBeGreaterThanOrEqual(149);
+    expect(run.submitted).toBeLessThanOrEqual(151);
+    expect(run.durationSeconds).toBeLessThan(10);
+    expect(run.dropped).toEqual({});
+  });
 });

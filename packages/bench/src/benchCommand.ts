@@ -17,6 +17,7 @@ import { createWorkload, WORKLOAD_NAMES } from "./workloads/createWorkload.ts";
 export interface LoadBenchCliOptions {
   workload: string;
   duration: number;
+  txs?: number;
   warmup: number;
   drain: number;
   rate: string;
@@ -48,6 +49,11 @@ export function registerLoadBenchCommand(
     )
     .option("-w, --workload <name>", `workload: ${WORKLOAD_NAMES.join(", ")}`, "transfer")
     .option("-d, --duration <time>", "measured window (e.g. 30s), warm-up excluded", parseDuration, 30_000)
+    .option(
+      "--txs <n>",
+      "bound the measured window by a tx count instead of --duration (approximate at saturation)",
+      int,
+    )
     .option("--warmup <time>", "warm-up before the measured window", parseDuration, 5_000)
     .option(
       "--drain <time>",
@@ -110,6 +116,7 @@ export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
       load,
       url: o.url,
       durationMs: o.duration,
+      ...(o.txs !== undefined ? { txCount: o.txs } : {}),
       warmupMs: o.warmup,
       drainMs: o.drain,
       blockIntervalMs: o.blockInterval,

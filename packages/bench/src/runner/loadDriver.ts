@@ -35,6 +35,8 @@ export interface DriveRecord {
   sent: number;
   rejectedByCode: Map<string, number>;
   startedAt: number;
+  /** When sending stopped (the time bound, or the last tx sent). */
+  endedAt: number;
 }
 
 /** How often the pacing loop wakes: 5 ms keeps batches small at low rates without busy-waiting. */
@@ -58,6 +60,7 @@ export async function driveLoad(
     sent: 0,
     rejectedByCode: new Map(),
     startedAt: performance.now(),
+    endedAt: 0,
   };
   const inFlight = new Set<Promise<void>>();
   let acceptedCount = 0;
@@ -116,6 +119,7 @@ export async function driveLoad(
     if (last || record.sent >= txs.length) break;
     await new Promise((r) => setTimeout(r, TICK_MS));
   }
+  record.endedAt = Math.min(performance.now(), record.startedAt + opts.sendForMs);
   await Promise.all(inFlight);
   return record;
 }

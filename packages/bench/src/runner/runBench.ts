@@ -4,7 +4,7 @@ import type { BenchCheck, BenchRunResult, ProcessUsage, TimelinePoint } from "..
 import { efficiency } from "../efficiency.ts";
 import { LatencyHistogram } from "../latencyHistogram.ts";
 import type { ProgressLine } from "../progressBar.ts";
-import { plannedTxCount, type RateSchedule, txsDueBy } from "../rateSchedule.ts";
+import { plannedTxCount, type RateSchedule, timeForCount, txsDueBy } from "../rateSchedule.ts";
 import type { Workload } from "../workloads/workload.ts";
 import { FinalityTracker } from "./finalityTracker.ts";
 import { fundAccounts } from "./fundAccounts.ts";
@@ -22,6 +22,8 @@ export interface BenchRunOptions {
   /** Existing node to drive; without it the harness launches one. */
   url?: string;
   durationMs: number;
+  /** Bound the measured window by a tx count instead of `durationMs` (approximate at saturation). */
+  txCount?: number;
   warmupMs: number;
   /** How long to wait after sending for accepted txs to become final. */
   drainMs: number;
@@ -69,11 +71,7 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
         log,
       });
     await runSetup(workload.setupTxs(), url, tracker, opts);
-    const total = opts.warmupMs + opts.durationMs;
-    const count =
-      opts.load.kind === "open"
-        ? plannedTxCount(opts.load.schedule, total)
-        : Math.ceil((opts.verifyRatePerSecond * total * 1.2) / 1000) + SATURATION_WINDOW;
+    const { total, count } = sendPlan(opts);
     log(`signing ${count} transactions before the measured window ...`);
     const txs = signInChunks(workload, count, log);
     const meters = [
@@ -96,7 +94,8 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
         onProgress: (ms, sent) =>
           opts.progress.update({
             elapsedMs: ms,
-            totalMs: total,
+            totalMs: Number.isFinite(total) ? total : null,
+            targetTxs: count,
             submitted: sent,
             committed: tracker.finalCount() - finalBefore,
             phase: ms < opts.warmupMs ? "warm-up" : opts.phaseLabel,
@@ -105,8 +104,9 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
       tracker,
     );
     opts.progress.finish({
-      elapsedMs: total,
-      totalMs: total,
+      elapsedMs: record.endedAt - record.startedAt,
+      totalMs: Number.isFinite(total) ? total : null,
+      targetTxs: count,
       submitted: record.sent,
       committed: tracker.finalCount() - finalBefore,
       phase: opts.phaseLabel,
@@ -120,7 +120,12 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
     };
     log("draining: waiting for accepted transactions to become final ...");
     await tracker.waitFor(acceptedNotFinal, opts.drainMs);
-    const result = measure(txs, record, tracker, opts);
+    // A count-bounded window ends when its last tx went out; a time-bounded one after `durationMs`.
+    const durationMs =
+      opts.txCount !== undefined
+        ? Math.max(1, record.endedAt - record.startedAt - opts.warmupMs)
+        : opts.durationMs;
+    const result = measure(txs, record, tracker, { ...opts, durationMs });
     result.processes = processes;
     if (node) result.diskBytes = await node.diskBytes();
     const stats = (await new ApiClient(url).request("GET", "/v1/node/stats")) as {
@@ -137,6 +142,24 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
     await tracker.stop();
     await node?.stop();
   }
+}
+
+/** How long to send and how many txs to sign: by time, or by count (warm-up txs added). */
+function sendPlan(opts: BenchRunOptions): { total: number; count: number } {
+  const saturationCount = (ms: number) => Math.ceil((opts.verifyRatePerSecond * ms * 1.2) / 1000);
+  if (opts.txCount === undefined) {
+    const total = opts.warmupMs + opts.durationMs;
+    const count =
+      opts.load.kind === "open"
+        ? plannedTxCount(opts.load.schedule, total)
+        : saturationCount(total) + SATURATION_WINDOW;
+    return { total, count };
+  }
+  if (opts.load.kind === "open") {
+    const count = plannedTxCount(opts.load.schedule, opts.warmupMs) + opts.txCount;
+    return { total: timeForCount(opts.load.schedule, count) + 1, count };
+  }
+  return { total: Number.POSITIVE_INFINITY, count: saturationCount(opts.warmupMs) + opts.txCount };
 }
 
 function signInChunks(workload: Workload, count: number, log: (line: string) => void): ReadyTx[] {
