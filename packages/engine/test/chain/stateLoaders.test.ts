@@ -15,7 +15,10 @@ function slowLedger(state: Map<string, Account>) {
       return snapshot;
     },
   } as unknown as LedgerDb;
-  return { db, release: () => pending.splice(0).forEach((r) => r()), reads: () => reads };
+  const release = () => {
+    for (const resume of pending.splice(0)) resume();
+  };
+  return { db, release, reads: () => reads };
 }
 
 const A = "aa".repeat(20);
