@@ -38,6 +38,14 @@ function openError(path: string, err: unknown): StorageError {
   );
 }
 
+/**
+ * LevelDB tuning. Snappy off: most of what a ledger stores is hashes, keys and signatures, which do not compress,
+ * and block bodies are zstd-compressed before they get here, so snappy only cost CPU in every compaction.
+ * 16 MiB write buffer (default 4 MiB): a busy shard writes ~10 entries per transaction, and a larger buffer means
+ * fewer, larger level-0 files and less compaction work.
+ */
+const LEVEL_TUNING = { compression: false, writeBufferSize: 16 * 1024 * 1024 } as const;
+
 /** A `KvStore` over classic-level (LevelDB): one folder, one open handle at a time. */
 export class LevelKvStore implements KvStore {
   readonly path: string;
@@ -56,7 +64,7 @@ export class LevelKvStore implements KvStore {
       valueEncoding: "view",
     });
     try {
-      await db.open({ createIfMissing: opts.createIfMissing ?? true });
+      await db.open({ createIfMissing: opts.createIfMissing ?? true, ...LEVEL_TUNING });
     } catch (err) {
       throw openError(opts.path, err);
     }
