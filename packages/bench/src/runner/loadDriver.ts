@@ -64,6 +64,8 @@ export async function driveLoad(
   };
   const inFlight = new Set<Promise<void>>();
   let acceptedCount = 0;
+  // Txs final before this drive (setup, earlier phases) do not open the saturation window.
+  const finalAtStart = tracker.finalCount();
   let lastProgress = 0;
   const post = async (from: number, to: number) => {
     const body = encodeTuple(txs.slice(from, to).map((t) => t.bytes));
@@ -96,7 +98,10 @@ export async function driveLoad(
     const target =
       opts.pacing.kind === "open"
         ? Math.min(txs.length, Math.floor(opts.pacing.dueBy(elapsed)))
-        : Math.min(txs.length, tracker.finalCount() + opts.pacing.window + (record.sent - acceptedCount));
+        : Math.min(
+            txs.length,
+            tracker.finalCount() - finalAtStart + opts.pacing.window + (record.sent - acceptedCount),
+          );
     const finalPass = last && opts.pacing.kind === "open";
     while (record.sent < target && (inFlight.size < opts.maxConcurrentRequests || finalPass)) {
       if (inFlight.size >= opts.maxConcurrentRequests) await Promise.race(inFlight);

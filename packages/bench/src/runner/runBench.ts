@@ -59,8 +59,8 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
   const url = opts.url ?? (node as LaunchedNode).url;
   if (node) log(`node started at ${url} (data ${node.dataDir})`);
   const tracker = new FinalityTracker(url);
-  await tracker.start();
   try {
+    await tracker.start();
     if (opts.url && opts.funding)
       await fundAccounts({
         url,
