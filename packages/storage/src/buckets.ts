@@ -32,6 +32,8 @@ export enum MetaKey {
   ChainHead = 1,
   /** → [bodyBytesRaw, bodyBytesStored] running totals. */
   BodyStats = 2,
+  /** chainId, shard → [height, root] of the last state tree whose nodes are all stored. */
+  StateCheckpoint = 3,
 }
 
 /** Length of the chain/shard part of a key: chainId (4 bytes BE) + shard (2 bytes BE). */

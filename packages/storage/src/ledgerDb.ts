@@ -17,6 +17,7 @@ import {
   type ChainHead,
   compressBody,
   MAX_ABORT_REASON_LENGTH,
+  type StateCheckpoint,
   type TxLocation,
   type TxOutcomeRecord,
 } from "./ledgerRecords.ts";
@@ -36,8 +37,10 @@ export interface BlockCommit {
   accounts: Array<{ address: Uint8Array; account: Account }>;
   /** Records changed by the block (Smallbank customers), with their new state; none when absent. */
   records?: Array<{ namespace: RecordNamespace; address: Uint8Array; record: SmallbankRecord }>;
-  /** New state-tree nodes, opaque bytes. */
+  /** State-tree nodes to store, opaque bytes (with a checkpoint: every node its tree needs that is not stored yet). */
   stateNodes: Array<[key: Uint8Array, value: Uint8Array]>;
+  /** When set, the state tree of this block is complete in storage after this batch. */
+  stateCheckpoint?: StateCheckpoint;
   /** The block's outbox, in order (may be empty); each receipt's source is this chain shard. */
   receipts: Receipt[];
   /** `txHash` of each tx, in body order, when the caller already has them (saves re-hashing). */
@@ -157,6 +160,7 @@ export class LedgerDb {
     c.receipts.forEach((receipt, index) => {
       ops.push(repos.outbox.putOp({ chainId, shard, height, index }, receipt));
     });
+    if (c.stateCheckpoint) ops.push(repos.stateCheckpoints.putOp({ chainId, shard }, c.stateCheckpoint));
     ops.push(repos.heads.putOp({ chainId, shard }, { height, hash: blockHash, stateRoot: header.stateRoot }));
     // A body already stored (the same block committed again) is not counted twice.
     const totals =
@@ -170,6 +174,24 @@ export class LedgerDb {
 
     await this.store.batch(ops);
     this.totals = totals;
+  }
+
+  /** The last state tree of a chain shard whose nodes are all stored, or null (before genesis). */
+  getStateCheckpoint(chainId: number, shard: number): Promise<StateCheckpoint | null> {
+    return this.repositories.stateCheckpoints.get({ chainId, shard });
+  }
+
+  /** Stores state-tree nodes and the checkpoint they complete, in one atomic batch (derived data: no block). */
+  async writeStateCheckpoint(
+    chainId: number,
+    shard: number,
+    checkpoint: StateCheckpoint,
+    nodes: Array<[Uint8Array, Uint8Array]>,
+  ): Promise<void> {
+    const repos = this.repositories;
+    const ops: KvOp[] = nodes.map(([key, value]) => repos.stateNodes.putOp({ chainId, shard, key }, value));
+    ops.push(repos.stateCheckpoints.putOp({ chainId, shard }, checkpoint));
+    await this.store.batch(ops);
   }
 
   /** The last committed block of a chain shard, or null before its first commit. */

@@ -35,6 +35,26 @@ export interface BodyStats {
   bodyBytesStored: number;
 }
 
+/** The last state tree whose nodes are all stored: trees of later heights are rebuilt from their accounts. */
+export interface StateCheckpoint {
+  height: number;
+  root: Uint8Array;
+}
+
+/** Canonical bytes of a state checkpoint: [height, root]. */
+export function encodeStateCheckpoint(c: StateCheckpoint): Uint8Array {
+  return encodeTuple([c.height, c.root]);
+}
+
+/** Reads a state checkpoint; malformed bytes throw `CodecError`. */
+export function decodeStateCheckpoint(bytes: Uint8Array): StateCheckpoint {
+  const [height, root] = decodeTuple(bytes, 2, "stateCheckpoint");
+  return {
+    height: expectUint(height, "stateCheckpoint.height"),
+    root: expectBytes(root, "stateCheckpoint.root", HASH_LENGTH),
+  };
+}
+
 /** Canonical bytes of a chain head: [height, hash, stateRoot]. */
 export function encodeChainHead(head: ChainHead): Uint8Array {
   return encodeTuple([head.height, head.hash, head.stateRoot]);

@@ -25,11 +25,14 @@ import {
   compressBody,
   decodeBodyStats,
   decodeChainHead,
+  decodeStateCheckpoint,
   decodeTxLocation,
   decompressBody,
   encodeBodyStats,
   encodeChainHead,
+  encodeStateCheckpoint,
   encodeTxLocation,
+  type StateCheckpoint,
   type TxLocation,
 } from "./ledgerRecords.ts";
 import { Repository } from "./repository.ts";
@@ -58,6 +61,7 @@ export interface LedgerRepositories {
   /** Records beside accounts (Smallbank customers), by namespace and address. */
   records: Repository<ChainShard & { namespace: RecordNamespace; address: Uint8Array }, SmallbankRecord>;
   heads: Repository<ChainShard, ChainHead>;
+  stateCheckpoints: Repository<ChainShard, StateCheckpoint>;
   bodyStats: Repository<null, BodyStats>;
 }
 
@@ -160,6 +164,17 @@ export function createLedgerRepositories(store: KvStore, compressionLevel: numbe
         encodeKey: (k) => concatBytes(Uint8Array.of(MetaKey.ChainHead), chainShardKey(k.chainId, k.shard)),
         encodeValue: encodeChainHead,
         decodeValue: decodeChainHead,
+      },
+      m,
+    ),
+    stateCheckpoints: new Repository(
+      {
+        bucket: Bucket.Meta,
+        name: "stateCheckpoint",
+        encodeKey: (k) =>
+          concatBytes(Uint8Array.of(MetaKey.StateCheckpoint), chainShardKey(k.chainId, k.shard)),
+        encodeValue: encodeStateCheckpoint,
+        decodeValue: decodeStateCheckpoint,
       },
       m,
     ),

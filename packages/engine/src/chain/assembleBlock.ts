@@ -9,7 +9,7 @@ import {
   touchedRecords,
 } from "../execution/executeTxs.ts";
 import { type RecordMap, smallbankValueHashOf } from "../execution/smallbank.ts";
-import type { SparseMerkleTree } from "../state/index.ts";
+import type { SparseMerkleTree, StateUpdate } from "../state/index.ts";
 
 /** Where a new block goes: its parent and what the proposer stamps on it. */
 export interface BlockContext {
@@ -42,6 +42,16 @@ export function stateValueHashOf(account: Account): Uint8Array {
 }
 
 /** How block assembly reads committed state. */
+/** The state-tree updates that write these accounts (by address hex) and Smallbank records (by record key hex). */
+export function stateUpdatesOf(accounts: AccountMap, records: RecordMap): StateUpdate[] {
+  const updates: StateUpdate[] = [];
+  for (const [hex, account] of accounts)
+    updates.push({ key: stateKeyOf(hexToBytes(hex)), valueHash: stateValueHashOf(account) });
+  for (const [keyHex, record] of records)
+    updates.push({ key: hexToBytes(keyHex), valueHash: smallbankValueHashOf(record) });
+  return updates;
+}
+
 export interface StateLoaders {
   /** Committed accounts by address hex (absent: never written). */
   loadAccounts(hexes: string[]): Promise<AccountMap>;
@@ -65,12 +75,7 @@ export async function assembleBlock(
     touched.size > 0 ? modules.loadRecords(touched) : Promise.resolve<RecordMap>(new Map()),
   ]);
   const execution = executeTxs(txs, accounts, ctx.proposerHex, opts, records);
-  const updates = [...execution.changed].map(([hex, account]) => ({
-    key: stateKeyOf(hexToBytes(hex)),
-    valueHash: stateValueHashOf(account),
-  }));
-  for (const [keyHex, record] of execution.records)
-    updates.push({ key: hexToBytes(keyHex), valueHash: smallbankValueHashOf(record) });
+  const updates = stateUpdatesOf(execution.changed, execution.records);
   const { root, newNodes } = await modules.tree.update(ctx.parentStateRoot, updates);
   const body = execution.applied.map((t) => t.stx);
   const header: Header = {

@@ -74,6 +74,7 @@ export async function commitGenesis(
     blockHash: hash,
     accounts: genesis.accounts,
     stateNodes,
+    stateCheckpoint: { height: 0, root: block.header.stateRoot },
     receipts: [],
   });
   return { head: { height: 0, hash, stateRoot: block.header.stateRoot }, time: genesis.time };

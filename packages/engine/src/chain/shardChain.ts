@@ -22,6 +22,12 @@ import type { ChainOptions } from "./chainOptions.ts";
 import { checkProposal } from "./checkProposal.ts";
 import { type Genesis, genesisSupply } from "./genesis.ts";
 import { commitGenesis } from "./genesisBlock.ts";
+import {
+  MAX_PENDING_STATE_NODES,
+  PendingStateNodes,
+  recoverStateTree,
+  STATE_CHECKPOINT_INTERVAL,
+} from "./stateCheckpoints.ts";
 import { type CachedStateLoaders, createStateLoaders } from "./stateLoaders.ts";
 import { type SubmitResult, TxAdmission } from "./txAdmission.ts";
 
@@ -62,6 +68,8 @@ export class ShardChain {
   private readonly db: LedgerDb;
   private readonly tree: SparseMerkleTree;
   private readonly loaders: CachedStateLoaders;
+  /** State-tree nodes not stored yet: the tree is stored at checkpoints, accounts with every block. */
+  private readonly pending: PendingStateNodes;
   private readonly admission: TxAdmission;
   private currentHead: ChainHead;
   private headTime: number;
@@ -73,7 +81,13 @@ export class ShardChain {
     opts: ChainOptions,
     genesis: Genesis,
     head: { head: ChainHead; time: number },
-    modules: { db: LedgerDb; verifier: SignatureVerifier; tree: SparseMerkleTree },
+    modules: {
+      db: LedgerDb;
+      verifier: SignatureVerifier;
+      tree: SparseMerkleTree;
+      pending: PendingStateNodes;
+      loaders: CachedStateLoaders;
+    },
   ) {
     this.opts = opts;
     this.genesis = genesis;
@@ -83,7 +97,8 @@ export class ShardChain {
     this.headTime = head.time;
     this.mempool = new Mempool(opts.mempool);
     this.tree = modules.tree;
-    this.loaders = createStateLoaders(this.db, opts);
+    this.pending = modules.pending;
+    this.loaders = modules.loaders;
     this.admission = new TxAdmission(opts, {
       mempool: this.mempool,
       verifier: modules.verifier,
@@ -100,10 +115,17 @@ export class ShardChain {
     modules: { db: LedgerDb; verifier: SignatureVerifier },
   ): Promise<ShardChain> {
     const { db } = modules;
-    const tree = new SparseMerkleTree({ get: (hash) => db.getStateNode(opts.chainId, opts.shard, hash) });
+    const pending = new PendingStateNodes();
+    const tree = new SparseMerkleTree({
+      get: async (hash) => pending.get(hash) ?? db.getStateNode(opts.chainId, opts.shard, hash),
+    });
+    const loaders = createStateLoaders(db, opts);
     // Building genesis through the chain's own tree leaves its nodes in the tree's cache.
     const head = await commitGenesis(opts, genesis, db, tree);
-    return new ShardChain(opts, genesis, head, { ...modules, tree });
+    const checkpoint = await db.getStateCheckpoint(opts.chainId, opts.shard);
+    if (checkpoint && checkpoint.height < head.head.height)
+      await recoverStateTree(opts, head.head, checkpoint, { db, tree, loaders });
+    return new ShardChain(opts, genesis, head, { ...modules, tree, pending, loaders });
   }
 
   /** The last committed block. */
@@ -192,7 +214,16 @@ export class ShardChain {
           `expected height ${this.currentHead.height + 1}`,
         );
       const hash = headerHash(block.header);
-      await this.db.commitBlock(blockCommitOf(this.opts, assembled, hash));
+      const { height, stateRoot } = block.header;
+      this.pending.add(assembled.stateNodes);
+      const checkpoint =
+        height % STATE_CHECKPOINT_INTERVAL === 0 || this.pending.size > MAX_PENDING_STATE_NODES;
+      await this.db.commitBlock({
+        ...blockCommitOf(this.opts, assembled, hash),
+        stateNodes: checkpoint ? this.pending.reachableFrom(stateRoot) : [],
+        ...(checkpoint ? { stateCheckpoint: { height, root: stateRoot } } : {}),
+      });
+      if (checkpoint) this.pending.clear();
       this.currentHead = { height: block.header.height, hash, stateRoot: block.header.stateRoot };
       this.headTime = block.header.time;
       this.loaders.onCommitted(execution.changed);
