@@ -1,13 +1,13 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { waitForDevnetApi } from "@vshard/node";
 
 const VSHARD_BIN = fileURLToPath(new URL("../../packages/node/bin/vshard.js", import.meta.url));
 
-/** A `vshard` CLI process, with its output kept for error messages. */
+/** A `vshard devnet` process and its API address. */
 export interface NodeProcess {
   child: ChildProcessWithoutNullStreams;
   url: string;
-  output: () => string;
   exited: Promise<number | null>;
 }
 
@@ -32,26 +32,6 @@ export function startDevnetProcess(dataDir: string, extraArgs: string[] = []): P
     ],
     { stdio: ["pipe", "pipe", "pipe"] },
   );
-  let out = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /API\s+(http:\/\/[0-9.:]+)/.exec(out);
-      if (m) {
-        child.stdout.off("data", onData);
-        child.stdout.on("data", (c: Buffer) => {
-          out += c.toString();
-        });
-        resolve({ child, url: m[1], output: () => out, exited });
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", (c: Buffer) => {
-      out += c.toString();
-    });
-    exited.then((code) =>
-      reject(new Error(`vshard devnet exited with ${code} before printing its API address:\n${out}`)),
-    );
-  });
+  return waitForDevnetApi(child).then((url) => ({ child, url, exited }));
 }

@@ -11,6 +11,20 @@ import {
 import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/testNetwork.ts";
 
+/**
+ * What every run here shares: a short warm-up, blocks every 50 ms, silent output, and a fixed verify rate (these
+ * tests check the harness's bookkeeping, not this machine's speed).
+ */
+const QUIET_RUN = {
+  warmupMs: 500,
+  drainMs: 60_000,
+  blockIntervalMs: 50,
+  verifyRatePerSecond: 10_000,
+  log: () => undefined,
+  progress: new ProgressLine({ write: () => true }),
+  phaseLabel: "test",
+};
+
 describe("the load benchmark against a node it starts (real process, HTTP, SSE)", () => {
   let cleanup: (() => Promise<void>) | undefined;
   afterAll(async () => cleanup?.());
@@ -23,14 +37,8 @@ describe("the load benchmark against a node it starts (real process, HTTP, SSE)"
       workload: new TransferWorkload({ accounts: 50, seed: 7, chainId: 1, shard: 0, zipf: 0 }),
       load: { kind: "open", schedule: fixedRate(100) },
       durationMs: 2_000,
-      warmupMs: 500,
-      drainMs: 60_000,
-      blockIntervalMs: 50,
-      // A fixed verify rate: this test checks the harness's bookkeeping, not this machine's speed.
-      verifyRatePerSecond: 10_000,
+      ...QUIET_RUN,
       log: (l) => lines.push(l),
-      progress: new ProgressLine({ write: () => true }),
-      phaseLabel: "test",
     });
     expect(run.submitted).toBe(200);
     expect(run.dropped).toEqual({});
@@ -57,13 +65,7 @@ describe("the load benchmark against a node it starts (real process, HTTP, SSE)"
       workload: new SmallbankWorkload({ accounts: 30, seed: 11, chainId: 1, shard: 0, hotspot: 0.3 }),
       load: { kind: "open", schedule: fixedRate(100) },
       durationMs: 2_000,
-      warmupMs: 500,
-      drainMs: 60_000,
-      blockIntervalMs: 50,
-      verifyRatePerSecond: 10_000,
-      log: () => undefined,
-      progress: new ProgressLine({ write: () => true }),
-      phaseLabel: "test",
+      ...QUIET_RUN,
     });
     expect(run.dropped).toEqual({});
     expect(run.checks).toHaveLength(1);
@@ -77,13 +79,7 @@ describe("the load benchmark against a node it starts (real process, HTTP, SSE)"
       load: { kind: "open", schedule: fixedRate(100) },
       durationMs: 60_000,
       txCount: 150,
-      warmupMs: 500,
-      drainMs: 60_000,
-      blockIntervalMs: 50,
-      verifyRatePerSecond: 10_000,
-      log: () => undefined,
-      progress: new ProgressLine({ write: () => true }),
-      phaseLabel: "test",
+      ...QUIET_RUN,
     });
     // The boundary tx planned exactly at the end of the warm-up may fall on either side.
     expect(run.submitted).toBeGreaterThanOrEqual(149);

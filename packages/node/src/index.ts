@@ -6,5 +6,6 @@ export * from "./keyFile.ts";
 export * from "./logger.ts";
 export * from "./metrics.ts";
 export * from "./runtime/devnet.ts";
+export * from "./runtime/devnetProcess.ts";
 export * from "./runtime/nodeOptions.ts";
 export * from "./runtime/vshardNode.ts";

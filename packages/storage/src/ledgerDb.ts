@@ -45,6 +45,8 @@ export interface BlockCommit {
   receipts: Receipt[];
   /** `txHash` of each tx, in body order, when the caller already has them (saves re-hashing). */
   txHashes?: Uint8Array[];
+  /** `encodeBody(block.txs)` when the caller already has it (block assembly makes it for the body CID). */
+  bodyBytes?: Uint8Array;
   /** What each tx did, in body order; every tx ok when absent. */
   outcomes?: TxOutcomeRecord[];
 }
@@ -132,7 +134,7 @@ export class LedgerDb {
 
     const repos = this.repositories;
     const { height } = header;
-    const raw = encodeBody(txs);
+    const raw = c.bodyBytes ?? encodeBody(txs);
     const stored = compressBody(raw, this.opts.compressionLevel);
     const bodyKey = repos.bodies.key(blockHash);
     const [oldBody, oldHash] = await this.store.getMany([

@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesToHex, type Ed25519KeyPair, ed25519KeyPairFromSeed, sha256 } from "@vshard/crypto";
-import { writeKeyFile } from "@vshard/node";
+import { waitForDevnetApi, writeKeyFile } from "@vshard/node";
 
 /** A node process the harness started: its API, data folder and pid. */
 export interface LaunchedNode {
@@ -79,7 +79,7 @@ export async function launchNode(opts: LaunchOptions): Promise<LaunchedNode> {
     "warn",
   ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const url = await waitForApi(child);
+  const url = await waitForDevnetApi(child);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
     url,
@@ -93,26 +93,4 @@ export async function launchNode(opts: LaunchOptions): Promise<LaunchedNode> {
       if (!opts.keepData) await rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-function waitForApi(child: ChildProcess): Promise<string> {
-  let out = "";
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /API\s+(http:\/\/[0-9.:]+)/.exec(out);
-      if (m) {
-        child.stdout?.off("data", onData);
-        child.stdout?.resume();
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (c: Buffer) => {
-      out += c.toString();
-    });
-    child.once("exit", (code) =>
-      reject(new Error(`the node exited (${code}) before printing its API address:\n${out}`)),
-    );
-  });
 }

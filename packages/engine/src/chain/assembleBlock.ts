@@ -29,6 +29,8 @@ export interface AssembledBlock {
   block: Block;
   execution: ExecutionResult;
   stateNodes: Array<[Uint8Array, Uint8Array]>;
+  /** The encoded body, made once for the CID and reused by the commit. */
+  bodyBytes: Uint8Array;
 }
 
 /** The state-tree key of an account: sha256 of its address, so keys spread evenly over the tree. */
@@ -78,6 +80,7 @@ export async function assembleBlock(
   const updates = stateUpdatesOf(execution.changed, execution.records);
   const { root, newNodes } = await modules.tree.update(ctx.parentStateRoot, updates);
   const body = execution.applied.map((t) => t.stx);
+  const bodyBytes = encodeBody(body);
   const header: Header = {
     chainId: ctx.chainId,
     shard: ctx.shard,
@@ -86,11 +89,11 @@ export async function assembleBlock(
     stateRoot: root,
     txRoot: merkleRoot(execution.applied.map((t) => t.hash)),
     receiptRoot: EMPTY_MERKLE_ROOT,
-    bodyCid: cidOfBytes(encodeBody(body)),
+    bodyCid: cidOfBytes(bodyBytes),
     proposer: ctx.proposer,
     time: ctx.time,
     epoch: ctx.epoch,
     certificate: new Uint8Array(0),
   };
-  return { block: { header, txs: body }, execution, stateNodes: newNodes };
+  return { block: { header, txs: body }, execution, stateNodes: newNodes, bodyBytes };
 }

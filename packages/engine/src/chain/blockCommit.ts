@@ -36,6 +36,7 @@ export function blockCommitOf(
       record: { checking, savings },
     })),
     stateNodes,
+    bodyBytes: assembled.bodyBytes,
     receipts: [],
     txHashes: execution.applied.map((t) => t.hash),
     outcomes: execution.outcomes.map(outcomeToRecord),
