@@ -3,7 +3,7 @@ import type { TxLocation } from "@vshard/storage";
 import { EMPTY_ACCOUNT, type LedgerError, type SignedTx, type WireTx } from "@vshard/types";
 import { TxError } from "../errors.ts";
 import type { AccountMap, ExecutionResult, PreparedTx } from "../execution/executeTxs.ts";
-import { type Mempool, MempoolError, txCost } from "../mempool/index.ts";
+import { type Mempool, MempoolError, mempoolEntryOf } from "../mempool/index.ts";
 import type { ChainOptions } from "./chainOptions.ts";
 import type { SignatureChecker } from "./checkProposal.ts";
 import { checkTxStateless, prepareTx, prepareWireTx, txSignatureSet } from "./prepareTx.ts";
@@ -111,22 +111,8 @@ export class TxAdmission implements SignatureChecker {
 
   private async addToMempool(t: PreparedTx, accounts: AccountMap): Promise<SubmitResult> {
     const account = accounts.get(t.senderHex) ?? EMPTY_ACCOUNT;
-    const tx = t.stx.tx;
     try {
-      this.modules.mempool.add(
-        {
-          hash: t.hash,
-          hashHex: t.hashHex,
-          stx: t.stx,
-          senderAddress: t.senderAddress,
-          senderHex: t.senderHex,
-          nonce: tx.nonce,
-          fee: tx.fee,
-          cost: txCost(t.stx),
-          size: t.size,
-        },
-        account,
-      );
+      this.modules.mempool.add(mempoolEntryOf(t), account);
       this.nonces.set(t.senderHex, Math.max(account.nonce, this.nonces.get(t.senderHex) ?? 0));
       return { ok: true, hash: t.hashHex };
     } catch (err) {

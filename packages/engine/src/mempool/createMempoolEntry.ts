@@ -1,5 +1,6 @@
-import { bytesToHex } from "@vshard/crypto";
-import { addressFromPublicKey, encodeSignedTx, type SignedTx, TxKind, txHash } from "@vshard/types";
+import type { SignedTx } from "@vshard/types";
+import { TxKind } from "@vshard/types";
+import type { PreparedTx } from "../execution/executeTxs.ts";
 import type { MempoolEntry } from "./interface.ts";
 
 /** What a tx takes from its sender's balance if executed: its fee, plus the amount a transfer moves. */
@@ -8,22 +9,17 @@ export function txCost(stx: SignedTx): bigint {
   return tx.kind === TxKind.Transfer ? tx.fee + tx.payload.amount : tx.fee;
 }
 
-/**
- * The mempool entry of a signed tx: hash, sender address (hex is the key the pool groups senders by), cost and
- * encoded size. Pass `size` when the encoded bytes are already known, to skip re-encoding.
- */
-export function createMempoolEntry(stx: SignedTx, size?: number): MempoolEntry {
-  const hash = txHash(stx.tx);
-  const senderAddress = addressFromPublicKey(stx.tx.sender);
+/** The mempool entry of a prepared tx (hash, sender and size derived once, by `prepareTx`). */
+export function mempoolEntryOf(t: PreparedTx): MempoolEntry {
   return {
-    hash,
-    hashHex: bytesToHex(hash),
-    stx,
-    senderAddress,
-    senderHex: bytesToHex(senderAddress),
-    nonce: stx.tx.nonce,
-    fee: stx.tx.fee,
-    cost: txCost(stx),
-    size: size ?? encodeSignedTx(stx).length,
+    hash: t.hash,
+    hashHex: t.hashHex,
+    stx: t.stx,
+    senderAddress: t.senderAddress,
+    senderHex: t.senderHex,
+    nonce: t.stx.tx.nonce,
+    fee: t.stx.tx.fee,
+    cost: txCost(t.stx),
+    size: t.size,
   };
 }

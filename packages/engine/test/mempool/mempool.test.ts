@@ -1,7 +1,8 @@
 import { bytesToHex, generateEd25519KeyPair } from "@vshard/crypto";
 import { encodeSignedTx, signTx, TxKind } from "@vshard/types";
 import { describe, expect, it } from "vitest";
-import { createMempoolEntry, defaultMempoolOptions, Mempool, MempoolError } from "../../src/mempool/index.ts";
+import { prepareTx } from "../../src/chain/prepareTx.ts";
+import { defaultMempoolOptions, Mempool, MempoolError, mempoolEntryOf } from "../../src/mempool/index.ts";
 import { entry, id, ids, nonces, options, rejection, rich } from "./mempoolFixtures.ts";
 
 describe("Mempool admission", () => {
@@ -19,7 +20,7 @@ describe("Mempool admission", () => {
       },
       keys.secretKey,
     );
-    const e = createMempoolEntry(stx);
+    const e = mempoolEntryOf(prepareTx(stx));
     expect(e.cost).toBe(75n);
     expect(e.size).toBe(encodeSignedTx(stx).length);
     expect(e.hashHex).toBe(bytesToHex(e.hash));

@@ -1,11 +1,12 @@
 import { sha256 } from "@vshard/crypto";
 import { type Account, type SignedTx, TxKind } from "@vshard/types";
 import { expect } from "vitest";
+import { prepareTx } from "../../src/chain/prepareTx.ts";
 import {
-  createMempoolEntry,
   type MempoolEntry,
   MempoolError,
   type MempoolOptions,
+  mempoolEntryOf,
 } from "../../src/mempool/index.ts";
 
 const enc = new TextEncoder();
@@ -36,7 +37,8 @@ export function entry(
   fee: bigint | number,
   opts: { amount?: bigint; size?: number } = {},
 ): MempoolEntry {
-  return createMempoolEntry(transfer(sender, nonce, BigInt(fee), opts.amount ?? 1n), opts.size);
+  const prepared = prepareTx(transfer(sender, nonce, BigInt(fee), opts.amount ?? 1n));
+  return mempoolEntryOf(opts.size === undefined ? prepared : { ...prepared, size: opts.size });
 }
 
 /** The hex key of sender `i`, as the pool groups it. */
