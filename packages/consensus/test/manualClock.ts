@@ -3,7 +3,7 @@ import type { Clock } from "@vshard/engine";
 /** A clock that moves only when the test says so: timers fire in time order on `advance`. */
 export class ManualClock implements Clock {
   private time: number;
-  private timers: Array<{ at: number; fn: () => void; id: number }> = [];
+  private timers: Array<{ at: number; fn: () => void | Promise<void>; id: number }> = [];
   private nextId = 0;
 
   constructor(start = 1_700_000_000_000) {
@@ -14,7 +14,7 @@ export class ManualClock implements Clock {
     return this.time;
   }
 
-  setTimer(ms: number, fn: () => void): () => void {
+  setTimer(ms: number, fn: () => void | Promise<void>): () => void {
     const id = this.nextId++;
     this.timers.push({ at: this.time + ms, fn, id });
     return () => {

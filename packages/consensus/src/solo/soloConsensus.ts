@@ -1,5 +1,5 @@
 import { bytesEqual, createEd25519Signer, ed25519Verify } from "@vshard/crypto";
-import type { ConsensusContext, ConsensusPlugin } from "@vshard/engine";
+import type { ConsensusContext, ConsensusPlugin, Evidence } from "@vshard/engine";
 import { type Header, headerHash } from "@vshard/types";
 
 /** Parameters of the solo plugin. */
@@ -71,10 +71,16 @@ export class SoloConsensus implements ConsensusPlugin {
     return ed25519Verify(header.certificate, headerHash(header), this.authority);
   }
 
+  /** A single authority cannot contradict itself to anyone: there is no evidence to gather. */
+  evidence(): Evidence[] {
+    return [];
+  }
+
   private schedule(ms: number): void {
     if (!this.running) return;
     this.cancelTimer = this.ctx.clock.setTimer(ms, () => {
       this.inFlight = this.produce();
+      return this.inFlight;
     });
   }
 

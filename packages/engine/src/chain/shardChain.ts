@@ -12,6 +12,7 @@ import {
   type SmallbankRecord,
   type WireTx,
 } from "@vshard/types";
+import type { ConsensusApp, ProposalContext } from "../consensus/interface.ts";
 import { BlockError } from "../errors.ts";
 import { smallbankRecordKey, type TxOutcome } from "../execution/smallbank.ts";
 import { Mempool } from "../mempool/index.ts";
@@ -29,6 +30,7 @@ import {
   STATE_CHECKPOINT_INTERVAL,
 } from "./stateCheckpoints.ts";
 import { type CachedStateLoaders, createStateLoaders } from "./stateLoaders.ts";
+import { type SpeculativeState, speculativeLoaders, speculativeStateOf } from "./speculativeState.ts";
 import { type SubmitResult, TxAdmission } from "./txAdmission.ts";
 
 /** Emitted after each block commit (and again when finality advances). */
@@ -60,7 +62,7 @@ export type TxStatus =
  * consensus plugin drives — `prepareProposal`, `processProposal`, `commitBlock`, `markFinalized`.
  * Block assembly and commit run one at a time; reads that must see one consistent state take the same lock.
  */
-export class ShardChain {
+export class ShardChain implements ConsensusApp {
   readonly opts: ChainOptions;
   readonly genesis: Genesis;
   readonly supply: bigint;
@@ -72,9 +74,11 @@ export class ShardChain {
   private readonly pending: PendingStateNodes;
   private readonly admission: TxAdmission;
   private currentHead: ChainHead;
-  private headTime: number;
+  private headBlockTime: number;
   private finalized = 0;
   private lock: Promise<unknown> = Promise.resolve();
+  /** Tree nodes of the uncommitted branch being built on, while a speculative assembly runs (under the lock). */
+  private branchNodes: Map<string, Uint8Array> | null = null;
   private readonly listeners = new Set<(e: ChainEvent) => void>();
 
   private constructor(
@@ -94,7 +98,7 @@ export class ShardChain {
     this.supply = genesisSupply(genesis);
     this.db = modules.db;
     this.currentHead = head.head;
-    this.headTime = head.time;
+    this.headBlockTime = head.time;
     this.mempool = new Mempool(opts.mempool);
     this.tree = modules.tree;
     this.pending = modules.pending;
@@ -115,9 +119,14 @@ export class ShardChain {
     modules: { db: LedgerDb; verifier: SignatureVerifier },
   ): Promise<ShardChain> {
     const { db } = modules;
+    // The tree's node reader consults the chain's branch nodes once the chain exists.
+    let chain: ShardChain | null = null;
     const pending = new PendingStateNodes();
     const tree = new SparseMerkleTree({
-      get: async (hash) => pending.get(hash) ?? db.getStateNode(opts.chainId, opts.shard, hash),
+      get: async (hash) =>
+        pending.get(hash) ??
+        chain?.branchNodes?.get(bytesToHex(hash)) ??
+        db.getStateNode(opts.chainId, opts.shard, hash),
     });
     const loaders = createStateLoaders(db, opts);
     // Building genesis through the chain's own tree leaves its nodes in the tree's cache.
@@ -125,12 +134,18 @@ export class ShardChain {
     const checkpoint = await db.getStateCheckpoint(opts.chainId, opts.shard);
     if (checkpoint && checkpoint.height < head.head.height)
       await recoverStateTree(opts, head.head, checkpoint, { db, tree, loaders });
-    return new ShardChain(opts, genesis, head, { ...modules, tree, pending, loaders });
+    chain = new ShardChain(opts, genesis, head, { ...modules, tree, pending, loaders });
+    return chain;
   }
 
   /** The last committed block. */
   head(): ChainHead {
     return this.currentHead;
+  }
+
+  /** Time stamped on the last committed block. */
+  headTime(): number {
+    return this.headBlockTime;
   }
 
   /** Height of the last final block. */
@@ -160,33 +175,33 @@ export class ShardChain {
   }
 
   /** Builds the next block from the mempool (invalid txs are skipped and dropped), without a certificate. */
-  prepareProposal(ctx: { proposer: Uint8Array; time: number; epoch: number }): Promise<AssembledBlock> {
-    return this.withLock(async () => {
-      const nonces = (hex: string) => this.admission.committedNonce(hex);
+  prepareProposal(ctx: ProposalContext): Promise<AssembledBlock> {
+    return this.withBranch(ctx.ancestors, async (branch) => {
+      const nonces = (hex: string) => branch?.accounts.get(hex)?.nonce ?? this.admission.committedNonce(hex);
       const selected = this.mempool.selectForBlock(
         { maxTxs: this.opts.maxBlockTxs, maxBytes: this.opts.maxBlockBytes },
         nonces,
       );
-      const assembled = await assembleBlock(this.nextContext(ctx), selected, this.assemblyModules(), {
+      const assembled = await assembleBlock(this.nextContext(ctx, branch), selected, this.assemblyModules(branch), {
         skipInvalid: true,
       });
-      for (const { tx } of assembled.execution.rejected) this.mempool.remove(tx.hashHex);
+      // A tx that fails on a branch may be valid on the committed chain: only drop it when building on the head.
+      if (!branch) for (const { tx } of assembled.execution.rejected) this.mempool.remove(tx.hashHex);
       return assembled;
     });
   }
 
-  /** Validates a block proposed by another node: limits, roots, signatures (on the pool) and re-execution. */
-  processProposal(block: Block): Promise<AssembledBlock> {
-    return this.withLock(async () => {
-      const txs = await checkProposal(
-        block,
-        { ...this.currentHead, time: this.headTime },
-        this.opts,
-        this.admission,
-      );
+  /**
+   * Validates a block proposed by another node, on the committed head or on the last of `ancestors`: limits, roots,
+   * signatures (on the pool) and re-execution.
+   */
+  processProposal(block: Block, ancestors?: AssembledBlock[]): Promise<AssembledBlock> {
+    return this.withBranch(ancestors, async (branch) => {
+      const parent = branch?.parent ?? { ...this.currentHead, time: this.headBlockTime };
+      const txs = await checkProposal(block, parent, this.opts, this.admission);
       const h = block.header;
-      const ctx = this.nextContext({ proposer: h.proposer, time: h.time, epoch: h.epoch });
-      const assembled = await assembleBlock(ctx, txs, this.assemblyModules(), { skipInvalid: false }).catch(
+      const ctx = this.nextContext({ proposer: h.proposer, time: h.time, epoch: h.epoch }, branch);
+      const assembled = await assembleBlock(ctx, txs, this.assemblyModules(branch), { skipInvalid: false }).catch(
         (err) => {
           throw new BlockError(
             { code: "BLOCK_ERROR_INVALID_TX", height: h.height },
@@ -201,6 +216,16 @@ export class ShardChain {
         );
       assembled.block.header = h;
       return assembled;
+    });
+  }
+
+  /** Accounts as of the committed head, or after `ancestors` (absent ones empty), in the order asked. */
+  getAccounts(addresses: Uint8Array[], ancestors?: AssembledBlock[]): Promise<Account[]> {
+    return this.withBranch(ancestors, async (branch) => {
+      const hexes = addresses.map(bytesToHex);
+      const loaders = branch ? speculativeLoaders(this.loaders, branch) : this.loaders;
+      const found = await loaders.loadAccounts(hexes);
+      return hexes.map((h) => found.get(h) ?? { ...EMPTY_ACCOUNT });
     });
   }
 
@@ -225,7 +250,7 @@ export class ShardChain {
       });
       if (checkpoint) this.pending.clear();
       this.currentHead = { height: block.header.height, hash, stateRoot: block.header.stateRoot };
-      this.headTime = block.header.time;
+      this.headBlockTime = block.header.time;
       this.loaders.onCommitted(execution.changed);
       this.admission.onBlockCommitted(execution);
       const txHashes = execution.applied.map((t) => t.hashHex);
@@ -299,24 +324,50 @@ export class ShardChain {
     return this.db.getBlock(id);
   }
 
-  private nextContext(ctx: { proposer: Uint8Array; time: number; epoch: number }) {
-    const head = this.currentHead;
+  private nextContext(ctx: { proposer: Uint8Array; time: number; epoch: number }, branch: SpeculativeState | null) {
+    const parent = branch?.parent ?? { ...this.currentHead, time: this.headBlockTime };
     return {
       chainId: this.opts.chainId,
       shard: this.opts.shard,
-      height: head.height + 1,
-      parentHash: head.hash,
-      parentStateRoot: head.stateRoot,
+      height: parent.height + 1,
+      parentHash: parent.hash,
+      parentStateRoot: parent.stateRoot,
       proposer: ctx.proposer,
       proposerHex: bytesToHex(addressFromPublicKey(ctx.proposer)),
       // Block times strictly increase, even if the wall clock steps back.
-      time: Math.max(ctx.time, this.headTime + 1),
+      time: Math.max(ctx.time, parent.time + 1),
       epoch: ctx.epoch,
     };
   }
 
-  private assemblyModules() {
-    return { tree: this.tree, ...this.loaders };
+  private assemblyModules(branch: SpeculativeState | null) {
+    return { tree: this.tree, ...(branch ? speculativeLoaders(this.loaders, branch) : this.loaders) };
+  }
+
+  /**
+   * Runs `fn` under the lock with the state after `ancestors` (null: the committed head). Ancestors must start right
+   * above the committed head; their tree nodes are readable while `fn` runs.
+   */
+  private withBranch<T>(
+    ancestors: AssembledBlock[] | undefined,
+    fn: (branch: SpeculativeState | null) => Promise<T>,
+  ): Promise<T> {
+    return this.withLock(async () => {
+      if (!ancestors || ancestors.length === 0) return fn(null);
+      const first = ancestors[0].block.header;
+      if (first.height !== this.currentHead.height + 1 || !bytesEqual(first.parentHash, this.currentHead.hash))
+        throw new BlockError(
+          { code: "BLOCK_ERROR_WRONG_PARENT", height: first.height },
+          `branch starts at ${first.height}, which does not extend the committed head ${this.currentHead.height}`,
+        );
+      const branch = speculativeStateOf(ancestors);
+      this.branchNodes = branch.nodes;
+      try {
+        return await fn(branch);
+      } finally {
+        this.branchNodes = null;
+      }
+    });
   }
 
   private withLock<T>(fn: () => Promise<T>): Promise<T> {

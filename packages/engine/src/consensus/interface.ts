@@ -1,26 +1,56 @@
-import type { Ed25519KeyPair } from "@vshard/crypto";
+import type { BlsKeyPair, Ed25519KeyPair } from "@vshard/crypto";
 import type { ChainHead } from "@vshard/storage";
-import type { Block, Header } from "@vshard/types";
+import type { Account, Block, Header, SignedTx } from "@vshard/types";
 import type { AssembledBlock } from "../chain/assembleBlock.ts";
+import type { SubmitResult } from "../chain/txAdmission.ts";
 import type { Logger } from "../logger.ts";
 import type { Clock } from "./clock.ts";
+
+/**
+ * Where a proposal goes. `ancestors` are blocks executed but not committed yet (a fork-aware plugin's branch, oldest
+ * first, the first one extending the committed head); without them the block extends the committed head.
+ */
+export interface ProposalContext {
+  proposer: Uint8Array;
+  time: number;
+  epoch: number;
+  ancestors?: AssembledBlock[];
+}
 
 /**
  * What the engine offers a consensus plugin, in the spirit of CometBFT's ABCI: build a proposal, check one, commit a
  * decided block, advance finality. `ShardChain` implements it.
  */
 export interface ConsensusApp {
+  /** The last committed block. */
   head(): ChainHead;
+  /** Time stamped on the last committed block. */
+  headTime(): number;
   finalizedHeight(): number;
-  prepareProposal(ctx: { proposer: Uint8Array; time: number; epoch: number }): Promise<AssembledBlock>;
-  processProposal(block: Block): Promise<AssembledBlock>;
+  /** Builds a block from the mempool on the committed head, or on the last of `ctx.ancestors`. */
+  prepareProposal(ctx: ProposalContext): Promise<AssembledBlock>;
+  /**
+   * Validates and executes a block proposed by another node, on the committed head or on the last of `ancestors`;
+   * throws `BlockError` saying what is wrong.
+   */
+  processProposal(block: Block, ancestors?: AssembledBlock[]): Promise<AssembledBlock>;
+  /** Commits a block at head + 1 (its header carrying the certificate) in one atomic batch. */
   commitBlock(assembled: AssembledBlock): Promise<ChainHead>;
+  /** Marks every committed block up to `height` final. */
   markFinalized(height: number): void;
+  /** A committed block by height (block sync serves these). */
+  getBlock(height: number): Promise<Block | null>;
+  /** Accounts as of the committed head, or after `ancestors` (absent ones empty), in the order asked. */
+  getAccounts(addresses: Uint8Array[], ancestors?: AssembledBlock[]): Promise<Account[]>;
+  /** Admits transactions a plugin made (e.g. evidence) as if a client sent them: the node gossips them too. */
+  submitTxs(stxs: SignedTx[]): Promise<SubmitResult[]>;
 }
 
 /** One member of a shard's committee for an epoch. */
 export interface CommitteeMember {
+  /** ed25519 key: identifies the member and signs what it proposes. */
   publicKey: Uint8Array;
+  /** BLS key (proof of possession checked when it was registered): signs votes that aggregate. */
   blsPublicKey?: Uint8Array;
   weight: number;
 }
@@ -31,23 +61,42 @@ export interface Committee {
   members: CommitteeMember[];
 }
 
-/** A plugin's view of its shard's message topic. */
+/**
+ * A plugin's view of its shard's message topic. Messages are opaque bytes; `kind` names a sub-topic (proposal, vote,
+ * sync...). Handlers return the promise of the work they start (see `Clock`); delivery is unreliable and unordered.
+ */
 export interface ConsensusChannel {
+  /** Sends to every peer of the shard (not to oneself). */
   publish(kind: string, data: Uint8Array): void;
-  subscribe(kind: string, handler: (from: string, data: Uint8Array) => void): () => void;
+  /** Sends to one peer. */
+  send(peer: string, kind: string, data: Uint8Array): void;
+  subscribe(kind: string, handler: (from: string, data: Uint8Array) => void | Promise<void>): () => void;
 }
 
 /** Everything a plugin is given. */
 export interface ConsensusContext {
   app: ConsensusApp;
   committee: Committee;
-  keys: { ed25519: Ed25519KeyPair };
+  keys: { ed25519: Ed25519KeyPair; bls?: BlsKeyPair };
   /** Null for single-node plugins. */
   channel: ConsensusChannel | null;
   clock: Clock;
   logger: Logger;
   /** The plugin's parameters from the chain configuration. */
   params: Record<string, unknown>;
+}
+
+/** Proof that a member misbehaved: two signed messages that contradict each other. */
+export interface Evidence {
+  kind: "double-proposal" | "double-vote" | "double-production";
+  /** ed25519 key of the member at fault. */
+  offender: Uint8Array;
+  height: number;
+  /** Round or slot the two messages were for. */
+  round: number;
+  /** The two signed messages, encoded as the plugin sends them. */
+  first: Uint8Array;
+  second: Uint8Array;
 }
 
 /** A consensus plugin: decides who proposes, how votes flow and when a block is final. */
@@ -57,6 +106,8 @@ export interface ConsensusPlugin {
   stop(): Promise<void>;
   /** Whether a header's certificate proves it was decided by the committee. */
   verifyCertificate(header: Header): boolean;
+  /** Misbehaviour this node has seen, oldest first. */
+  evidence(): Evidence[];
 }
 
 /** Builds a plugin from its context; plugins are looked up by name in a registry of these. */
