@@ -1,2 +1,3 @@
 export * from "./registry.ts";
 export * from "./solo/soloConsensus.ts";
+export * from "./sync/blockSync.ts";

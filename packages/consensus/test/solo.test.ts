@@ -27,6 +27,7 @@ async function setup(keys = authority, params: Record<string, unknown> = { block
     app: chain,
     committee: { epoch: 0, members: [{ publicKey: authority.publicKey, weight: 1 }] },
     keys: { ed25519: keys },
+    chain: { chainId: 1, shard: 0 },
     channel: null,
     clock,
     logger: nullLogger,

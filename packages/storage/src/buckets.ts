@@ -24,6 +24,8 @@ export enum Bucket {
   OutboxByHeight = 8,
   /** chainId, shard, namespace byte (`RecordNamespace`, 1 = smallbank), address → encoded record. */
   Record = 9,
+  /** chainId, shard, utf8 name → bytes a consensus plugin keeps across restarts (e.g. a dpos epoch's schedule). */
+  ConsensusData = 10,
 }
 
 /** Second byte of keys in `Bucket.Meta`; same rule: a retired number is never reused. */

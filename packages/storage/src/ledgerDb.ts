@@ -1,4 +1,4 @@
-import { HASH_LENGTH } from "@vshard/crypto";
+import { concatBytes, HASH_LENGTH } from "@vshard/crypto";
 import {
   type Account,
   type Block,
@@ -9,9 +9,9 @@ import {
   type SmallbankRecord,
   txHash,
 } from "@vshard/types";
-import { chainShardHeightKey } from "./buckets.ts";
+import { Bucket, chainShardHeightKey, chainShardKey } from "./buckets.ts";
 import { StorageError } from "./errors.ts";
-import type { KvOp, KvStore } from "./kvStore.ts";
+import { type KvOp, type KvStore, putOp } from "./kvStore.ts";
 import {
   type BodyStats,
   type ChainHead,
@@ -196,6 +196,16 @@ export class LedgerDb {
     await this.store.batch(ops);
   }
 
+  /** Bytes a consensus plugin stored under `name` for a chain shard, or null. */
+  getConsensusData(chainId: number, shard: number, name: string): Promise<Uint8Array | null> {
+    return this.store.get(consensusDataKey(chainId, shard, name));
+  }
+
+  /** Stores bytes for a consensus plugin (derived data, written on its own). */
+  putConsensusData(chainId: number, shard: number, name: string, value: Uint8Array): Promise<void> {
+    return this.store.batch([putOp(consensusDataKey(chainId, shard, name), value)]);
+  }
+
   /** The last committed block of a chain shard, or null before its first commit. */
   getHead(chainId: number, shard: number): Promise<ChainHead | null> {
     return this.repositories.heads.get({ chainId, shard });
@@ -282,4 +292,14 @@ export class LedgerDb {
     await this.commitQueue;
     await this.store.close();
   }
+}
+
+/** Most bytes of a consensus data name: names are short labels such as `schedule/12`. */
+const MAX_CONSENSUS_DATA_NAME = 128;
+
+function consensusDataKey(chainId: number, shard: number, name: string): Uint8Array {
+  const bytes = new TextEncoder().encode(name);
+  if (bytes.length === 0 || bytes.length > MAX_CONSENSUS_DATA_NAME)
+    throw new RangeError(`consensus data name must be 1..${MAX_CONSENSUS_DATA_NAME} bytes`);
+  return concatBytes(new Uint8Array([Bucket.ConsensusData]), chainShardKey(chainId, shard), bytes);
 }

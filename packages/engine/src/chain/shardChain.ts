@@ -219,6 +219,14 @@ export class ShardChain implements ConsensusApp {
     });
   }
 
+  loadConsensusData(name: string): Promise<Uint8Array | null> {
+    return this.db.getConsensusData(this.opts.chainId, this.opts.shard, name);
+  }
+
+  saveConsensusData(name: string, value: Uint8Array): Promise<void> {
+    return this.db.putConsensusData(this.opts.chainId, this.opts.shard, name, value);
+  }
+
   /** Accounts as of the committed head, or after `ancestors` (absent ones empty), in the order asked. */
   getAccounts(addresses: Uint8Array[], ancestors?: AssembledBlock[]): Promise<Account[]> {
     return this.withBranch(ancestors, async (branch) => {

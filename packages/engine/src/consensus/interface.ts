@@ -42,6 +42,9 @@ export interface ConsensusApp {
   getBlock(height: number): Promise<Block | null>;
   /** Accounts as of the committed head, or after `ancestors` (absent ones empty), in the order asked. */
   getAccounts(addresses: Uint8Array[], ancestors?: AssembledBlock[]): Promise<Account[]>;
+  /** Bytes the plugin stored under `name` (kept across restarts), or null. */
+  loadConsensusData(name: string): Promise<Uint8Array | null>;
+  saveConsensusData(name: string, value: Uint8Array): Promise<void>;
   /** Admits transactions a plugin made (e.g. evidence) as if a client sent them: the node gossips them too. */
   submitTxs(stxs: SignedTx[]): Promise<SubmitResult[]>;
 }
@@ -76,6 +79,8 @@ export interface ConsensusChannel {
 /** Everything a plugin is given. */
 export interface ConsensusContext {
   app: ConsensusApp;
+  /** The chain shard the plugin decides (votes and certificates name it). */
+  chain: { chainId: number; shard: number };
   committee: Committee;
   keys: { ed25519: Ed25519KeyPair; bls?: BlsKeyPair };
   /** Null for single-node plugins. */

@@ -50,6 +50,7 @@ export class VshardNode {
         app: chain,
         committee: { epoch: 0, members: [{ publicKey: opts.genesis.authority, weight: 1 }] },
         keys: { ed25519: opts.keys },
+        chain: { chainId: opts.chain.chainId, shard: opts.chain.shard },
         channel: null,
         clock: systemClock,
         logger: logger.child({ module: "consensus" }),
