@@ -1,5 +1,5 @@
+import { SeededRandom } from "@vshard/crypto";
 import { assertNonNegative, assertPositive } from "./benchError.ts";
-import { SeededRandom } from "./seededRandom.ts";
 
 /**
  * An open-loop load plan: the offered rate as a function of time only, never of responses. `fixed` offers

@@ -4,6 +4,7 @@ export * from "./ecvrf.ts";
 export * from "./ed25519.ts";
 export * from "./hash.ts";
 export * from "./merkle.ts";
+export * from "./seededRandom.ts";
 export * from "./signatureSet.ts";
 export * from "./singleThreadVerifier.ts";
 export * from "./verifier.ts";

@@ -1,5 +1,6 @@
+import { SeededRandom } from "@vshard/crypto";
 import { TxKind } from "@vshard/types";
-import { createUniformSampler, type IndexSampler, SeededRandom } from "../seededRandom.ts";
+import { createUniformSampler, type IndexSampler } from "./indexSampler.ts";
 import { BenchAccounts, type Workload, type WorkloadOptions } from "./workload.ts";
 
 /** Balance of each account: fees only, 10^12 covers any run. */

@@ -1,13 +1,13 @@
+import { SeededRandom } from "@vshard/crypto";
 import type { ApiClient } from "@vshard/node";
 import { addressToText, SmallbankOp, TxKind } from "@vshard/types";
 import type { ReadyTx } from "../runner/loadDriver.ts";
 import {
   createUniformSampler,
   createWeightedSampler,
-  SeededRandom,
   SMALLBANK_MIX,
   type SmallbankTxName,
-} from "../seededRandom.ts";
+} from "./indexSampler.ts";
 import { type SmallbankCall, SmallbankModel } from "./smallbankModel.ts";
 import { BenchAccounts, type Workload, type WorkloadCheck, type WorkloadOptions } from "./workload.ts";
 

@@ -1,11 +1,6 @@
+import { SeededRandom } from "@vshard/crypto";
 import { TxKind } from "@vshard/types";
-import {
-  createUniformSampler,
-  createZipfSampler,
-  distinctPair,
-  type IndexSampler,
-  SeededRandom,
-} from "../seededRandom.ts";
+import { createUniformSampler, createZipfSampler, distinctPair, type IndexSampler } from "./indexSampler.ts";
 import { BenchAccounts, type Workload, type WorkloadOptions } from "./workload.ts";
 
 /** Options of the transfer workload. */
