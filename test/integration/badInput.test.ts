@@ -97,13 +97,13 @@ describe("bad input gets a 4xx with {code, message} and the node keeps serving",
   });
 
   it("oversized body", async () => {
-    const big = "x".repeat(t.node.opts.api.bodyLimitBytes + 1);
+    const big = "x".repeat(t.node.opts.api!.bodyLimitBytes + 1);
     await expectError(await post(jsonOf({ pad: big })), 413, "API_ERROR_BODY_TOO_LARGE");
   });
 
   it("too many txs in one batch", async () => {
     const one = transfer(keys[0], keys[1], 1n, 0);
-    const batch = Array.from({ length: t.node.opts.api.maxBatchTxs + 1 }, () => one);
+    const batch = Array.from({ length: t.node.opts.api!.maxBatchTxs + 1 }, () => one);
     await expectError(
       await post(encodeTxBatch(batch), "application/msgpack"),
       400,

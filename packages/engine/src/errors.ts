@@ -14,7 +14,11 @@ export type TxErrorCode =
   | "TX_ERROR_INSUFFICIENT_BALANCE"
   | "TX_ERROR_BALANCE_OVERFLOW"
   | "TX_ERROR_ALREADY_INCLUDED"
-  | "TX_ERROR_NODE_BUSY";
+  | "TX_ERROR_NODE_BUSY"
+  | "TX_ERROR_INSUFFICIENT_STAKE"
+  | "TX_ERROR_NOT_A_CANDIDATE"
+  | "TX_ERROR_BAD_EVIDENCE"
+  | "TX_ERROR_NOTHING_TO_SLASH";
 
 /** A transaction refused, with the reason in `code` and the numbers in the message. */
 export class TxError extends LedgerError<{ code: TxErrorCode; txHash?: string }> {}

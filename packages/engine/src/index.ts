@@ -10,6 +10,8 @@ export * from "./consensus/interface.ts";
 export * from "./errors.ts";
 export * from "./execution/executeTxs.ts";
 export * from "./execution/smallbank.ts";
+export * from "./execution/staking.ts";
 export * from "./logger.ts";
 export * from "./mempool/index.ts";
+export * from "./staking/index.ts";
 export * from "./state/index.ts";

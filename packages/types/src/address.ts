@@ -9,6 +9,8 @@ const CHECKSUM_LENGTH = 4;
 const CHECKSUM_DOMAIN = new TextEncoder().encode("vshard/address-checksum");
 /** Highest shard id a sub-account may name. */
 export const MAX_SHARD_ID = 65_535;
+/** Highest chain id. */
+export const MAX_CHAIN_ID = 0xffff_ffff;
 
 /** A sub-account: a main address plus the vShard its balance lives in. */
 export interface SubAccount {

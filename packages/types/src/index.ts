@@ -3,6 +3,8 @@ export * from "./address.ts";
 export * from "./block.ts";
 export * from "./codec.ts";
 export * from "./errors.ts";
+export * from "./header.ts";
 export * from "./receipt.ts";
 export * from "./smallbank.ts";
+export * from "./stakingPayloads.ts";
 export * from "./tx.ts";

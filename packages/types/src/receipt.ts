@@ -1,4 +1,4 @@
-import { ADDRESS_LENGTH, MAX_SHARD_ID } from "./address.ts";
+import { ADDRESS_LENGTH, MAX_CHAIN_ID, MAX_SHARD_ID } from "./address.ts";
 import {
   amountToWire,
   decodeTuple,
@@ -8,7 +8,6 @@ import {
   expectTuple,
   expectUint,
 } from "./codec.ts";
-import { MAX_CHAIN_ID } from "./tx.ts";
 
 /** Where a receipt comes from or goes to: a shard of a chain. */
 export interface ShardRef {

@@ -1,5 +1,5 @@
 import { ED25519_PUBLIC_KEY_LENGTH, ED25519_SIGNATURE_LENGTH, ed25519Sign, sha256 } from "@vshard/crypto";
-import { ADDRESS_LENGTH, MAX_SHARD_ID } from "./address.ts";
+import { ADDRESS_LENGTH, MAX_CHAIN_ID, MAX_SHARD_ID } from "./address.ts";
 import {
   amountToWire,
   decodeTuple,
@@ -12,18 +12,38 @@ import {
 } from "./codec.ts";
 import { CodecError } from "./errors.ts";
 import { type SmallbankPayload, smallbankPayloadFromTuple, smallbankPayloadToTuple } from "./smallbank.ts";
+import {
+  amountPayloadFromTuple,
+  amountPayloadToTuple,
+  type EvidencePayload,
+  evidencePayloadFromTuple,
+  evidencePayloadToTuple,
+  type StakePayload,
+  type UnstakePayload,
+  type VotePayload,
+  votePayloadFromTuple,
+  votePayloadToTuple,
+} from "./stakingPayloads.ts";
 
 /**
  * Transaction kinds. Numbers are part of the encoding: a retired number is never reused.
- * 1-9 are reserved for the kinds of DESIGN.md not built yet: cross-transfer, receive, stake, unstake, vote,
- * register-validator, register-chain, update-chain and record (worker-chain schema records).
+ * 1, 2 and 6-9 are reserved for the kinds of DESIGN.md not built yet: cross-transfer, receive, register-validator,
+ * register-chain, update-chain and record (worker-chain schema records).
  */
 export enum TxKind {
   Transfer = 0,
+  /** Locks part of the balance as stake. */
+  Stake = 3,
+  /** Unlocks stake back into the balance (no unbonding delay yet). */
+  Unstake = 4,
+  /** Replaces the sender's votes for block-producer candidates. */
+  Vote = 5,
   /** Only a nonce bump and a fee: measures the pipeline's own cost. */
   Noop = 10,
   /** One operation of the Smallbank benchmark on the sender's (and maybe a second customer's) record. */
   Smallbank = 11,
+  /** Proof that a producer signed two blocks at one height: its stake is slashed (burned). */
+  Evidence = 12,
 }
 
 /** Moves `amount` from the sender's sub-account to `to` in the same shard. */
@@ -40,6 +60,10 @@ export interface TxPayloads {
   [TxKind.Transfer]: TransferPayload;
   [TxKind.Noop]: NoopPayload;
   [TxKind.Smallbank]: SmallbankPayload;
+  [TxKind.Stake]: StakePayload;
+  [TxKind.Unstake]: UnstakePayload;
+  [TxKind.Vote]: VotePayload;
+  [TxKind.Evidence]: EvidencePayload;
 }
 
 /** An unsigned transaction. `sender` is the ed25519 public key that signs it. */
@@ -64,9 +88,6 @@ export interface SignedTx {
   signature: Uint8Array;
 }
 
-/** Highest chain id. */
-export const MAX_CHAIN_ID = 0xffff_ffff;
-
 function payloadToTuple(tx: Tx): unknown[] {
   switch (tx.kind) {
     case TxKind.Transfer:
@@ -75,6 +96,13 @@ function payloadToTuple(tx: Tx): unknown[] {
       return [];
     case TxKind.Smallbank:
       return smallbankPayloadToTuple(tx.payload);
+    case TxKind.Stake:
+    case TxKind.Unstake:
+      return amountPayloadToTuple(tx.payload);
+    case TxKind.Vote:
+      return votePayloadToTuple(tx.payload);
+    case TxKind.Evidence:
+      return evidencePayloadToTuple(tx.payload);
   }
 }
 
@@ -92,6 +120,13 @@ function payloadFromTuple(kind: TxKind, value: unknown): TxPayloads[TxKind] {
       return {};
     case TxKind.Smallbank:
       return smallbankPayloadFromTuple(value, "tx.payload");
+    case TxKind.Stake:
+    case TxKind.Unstake:
+      return amountPayloadFromTuple(value, "tx.payload");
+    case TxKind.Vote:
+      return votePayloadFromTuple(value, "tx.payload");
+    case TxKind.Evidence:
+      return evidencePayloadFromTuple(value, "tx.payload");
   }
 }
 

@@ -1,3 +1,4 @@
+import { compareBytes } from "@vshard/crypto";
 import fc from "fast-check";
 import {
   type Account,
@@ -21,16 +22,19 @@ import {
   encodeSmallbankRecord,
   encodeTx,
   type Header,
+  isDefaultStaking,
   MAX_AMOUNT,
   MAX_CHAIN_ID,
   MAX_INT64,
   MAX_SHARD_ID,
+  MAX_VOTES,
   MIN_INT64,
   type Receipt,
   type SignedTx,
   SmallbankOp,
   type SmallbankPayload,
   type SmallbankRecord,
+  type Staking,
   type Tx,
   TxKind,
   type TxOfKind,
@@ -119,10 +123,24 @@ export const smallbankTxArb: fc.Arbitrary<TxOfKind<TxKind.Smallbank>> = fc.recor
   payload: smallbankPayloadArb,
 });
 
-/** Txs of every kind. */
-export const txArb: fc.Arbitrary<Tx> = fc.oneof(transferTxArb, noopTxArb, smallbankTxArb);
+export const stakeTxArb: fc.Arbitrary<TxOfKind<TxKind.Stake>> = fc.record({
+  ...txFields,
+  kind: fc.constant(TxKind.Stake as const),
+  payload: fc.record({ amount: amountArb }),
+});
 
-export const signedTxArb: fc.Arbitrary<SignedTx> = fc.record({ tx: txArb, signature: bytesArb(64) });
+export const unstakeTxArb: fc.Arbitrary<TxOfKind<TxKind.Unstake>> = fc.record({
+  ...txFields,
+  kind: fc.constant(TxKind.Unstake as const),
+  payload: fc.record({ amount: amountArb }),
+});
+
+/** Any list of addresses (the codec keeps the order: sorting is a stateless check). */
+export const voteTxArb: fc.Arbitrary<TxOfKind<TxKind.Vote>> = fc.record({
+  ...txFields,
+  kind: fc.constant(TxKind.Vote as const),
+  payload: fc.record({ candidates: fc.array(bytesArb(ADDRESS_LENGTH), { maxLength: 4 }) }),
+});
 
 export const headerArb: fc.Arbitrary<Header> = fc.record({
   chainId: chainIdArb,
@@ -139,11 +157,54 @@ export const headerArb: fc.Arbitrary<Header> = fc.record({
   certificate: fc.uint8Array({ maxLength: 120 }),
 });
 
+/** Any two headers (the codec does not check that they prove anything: execution does). */
+export const evidenceTxArb: fc.Arbitrary<TxOfKind<TxKind.Evidence>> = fc.record({
+  ...txFields,
+  kind: fc.constant(TxKind.Evidence as const),
+  payload: fc.record({ first: headerArb, second: headerArb }),
+});
+
+/** Txs of every kind. */
+export const txArb: fc.Arbitrary<Tx> = fc.oneof(
+  transferTxArb,
+  noopTxArb,
+  smallbankTxArb,
+  stakeTxArb,
+  unstakeTxArb,
+  voteTxArb,
+  evidenceTxArb,
+);
+
+export const signedTxArb: fc.Arbitrary<SignedTx> = fc.record({ tx: txArb, signature: bytesArb(64) });
+
 export const bodyArb: fc.Arbitrary<SignedTx[]> = fc.array(signedTxArb, { maxLength: 4 });
 
 export const blockArb: fc.Arbitrary<Block> = fc.record({ header: headerArb, txs: bodyArb });
 
-export const accountArb: fc.Arbitrary<Account> = fc.record({ balance: amountArb, nonce: uintArb });
+/** Sorted, unique vote lists of up to `MAX_VOTES` addresses; few distinct bytes so that prefixes collide. */
+export const votesArb: fc.Arbitrary<Uint8Array[]> = fc
+  .uniqueArray(
+    fc.oneof(
+      bytesArb(ADDRESS_LENGTH),
+      fc.constantFrom(0, 1, 255).map((b) => new Uint8Array(20).fill(b)),
+    ),
+    {
+      maxLength: MAX_VOTES,
+      comparator: (a, b) => compareBytes(a, b) === 0,
+    },
+  )
+  .map((votes) => votes.sort(compareBytes));
+
+/** Staking states other than the default one (which an account never carries once decoded). */
+export const stakingArb: fc.Arbitrary<Staking> = fc
+  .record({ stake: amountArb, votes: votesArb, candidate: fc.boolean(), votesReceived: amountArb })
+  .filter((s) => !isDefaultStaking(s));
+
+/** Accounts in their canonical form: without staking, or with a staking state that is not the default. */
+export const accountArb: fc.Arbitrary<Account> = fc.oneof(
+  fc.record({ balance: amountArb, nonce: uintArb }),
+  fc.record({ balance: amountArb, nonce: uintArb, staking: stakingArb }),
+);
 
 export const smallbankRecordArb: fc.Arbitrary<SmallbankRecord> = fc.record({
   checking: int64Arb,

@@ -80,6 +80,22 @@ function copyTx(tx: Tx): Tx {
       if (tx.payload.other) payload.other = tx.payload.other.slice();
       return { ...tx, sender, payload };
     }
+    case TxKind.Stake:
+    case TxKind.Unstake:
+      return { ...tx, sender, payload: { ...tx.payload } } as Tx;
+    case TxKind.Vote:
+      return { ...tx, sender, payload: { candidates: tx.payload.candidates.map((c) => c.slice()) } };
+    case TxKind.Evidence: {
+      const copyHeader = (h: Header): Header =>
+        Object.fromEntries(
+          Object.entries(h).map(([k, v]) => [k, v instanceof Uint8Array ? v.slice() : v]),
+        ) as unknown as Header;
+      return {
+        ...tx,
+        sender,
+        payload: { first: copyHeader(tx.payload.first), second: copyHeader(tx.payload.second) },
+      };
+    }
   }
 }
 

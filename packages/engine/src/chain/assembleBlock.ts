@@ -5,6 +5,7 @@ import {
   type ExecutionResult,
   executeTxs,
   type PreparedTx,
+  stakingFollowUpAddresses,
   touchedAddresses,
   touchedRecords,
 } from "../execution/executeTxs.ts";
@@ -43,7 +44,6 @@ export function stateValueHashOf(account: Account): Uint8Array {
   return sha256(encodeAccount(account));
 }
 
-/** How block assembly reads committed state. */
 /** The state-tree updates that write these accounts (by address hex) and Smallbank records (by record key hex). */
 export function stateUpdatesOf(accounts: AccountMap, records: RecordMap): StateUpdate[] {
   const updates: StateUpdate[] = [];
@@ -54,11 +54,30 @@ export function stateUpdatesOf(accounts: AccountMap, records: RecordMap): StateU
   return updates;
 }
 
+/** How block assembly reads committed state. */
 export interface StateLoaders {
   /** Committed accounts by address hex (absent: never written). */
   loadAccounts(hexes: string[]): Promise<AccountMap>;
   /** Committed Smallbank records, given and returned by record key hex (absent: never written). */
   loadRecords(touched: Map<string, Uint8Array>): Promise<RecordMap>;
+}
+
+/**
+ * Reads the accounts executing `txs` needs: one round for most blocks; a block with staking txs may need a second
+ * one, for the candidates that its stakers already voted for (known only once their accounts are read).
+ */
+export async function loadTouchedAccounts(
+  txs: PreparedTx[],
+  proposerHex: string,
+  loaders: Pick<StateLoaders, "loadAccounts">,
+): Promise<AccountMap> {
+  const accounts = await loaders.loadAccounts([...touchedAddresses(txs, proposerHex)]);
+  const followUp = stakingFollowUpAddresses(txs, accounts);
+  if (followUp.length === 0) return accounts;
+  const more = await loaders.loadAccounts(followUp);
+  const all: AccountMap = new Map(accounts);
+  for (const [hex, account] of more) all.set(hex, account);
+  return all;
 }
 
 /**
@@ -73,7 +92,7 @@ export async function assembleBlock(
 ): Promise<AssembledBlock> {
   const touched = touchedRecords(txs);
   const [accounts, records] = await Promise.all([
-    modules.loadAccounts([...touchedAddresses(txs, ctx.proposerHex)]),
+    loadTouchedAccounts(txs, ctx.proposerHex, modules),
     touched.size > 0 ? modules.loadRecords(touched) : Promise.resolve<RecordMap>(new Map()),
   ]);
   const execution = executeTxs(txs, accounts, ctx.proposerHex, opts, records);

@@ -1,6 +1,17 @@
-import { bytesToHex, hexToBytes } from "@vshard/crypto";
-import { type Account, AddressError, MAX_AMOUNT, parseAddress } from "@vshard/types";
+import { bytesToHex, hexToBytes, isValidBlsPublicKey, isValidEd25519PublicKey } from "@vshard/crypto";
+import { type Account, AddressError, addressFromPublicKey, MAX_AMOUNT, parseAddress } from "@vshard/types";
 import { GenesisError } from "../errors.ts";
+
+/** A block-producer candidate that exists from the start, with its self-bonded stake. */
+export interface GenesisValidator {
+  /** ed25519 public key: its account's address is `addressFromPublicKey(publicKey)`. */
+  publicKey: Uint8Array;
+  blsPublicKey?: Uint8Array;
+  /** Stake locked at genesis (> 0), voted for by the validator itself. */
+  stake: bigint;
+  /** Spendable balance of the validator's account (0 when absent). */
+  balance?: bigint;
+}
 
 /** Genesis of one shard chain, as read from a JSON file. */
 export interface Genesis {
@@ -11,15 +22,19 @@ export interface Genesis {
   /** ed25519 public key of the genesis proposer (the solo authority of a dev chain). */
   authority: Uint8Array;
   accounts: Array<{ address: Uint8Array; account: Account }>;
+  /** Candidates staked at genesis; their accounts are not in `accounts` (see `genesisAccounts`). */
+  validators: GenesisValidator[];
 }
 
-/** The JSON form: numbers as JSON numbers, balances as decimal strings, addresses as text. */
+/** The JSON form: numbers as JSON numbers, balances as decimal strings, addresses as text, keys as hex. */
 export interface GenesisJson {
   chainId: number;
   shard: number;
   time: number;
   authority: string;
   accounts: Array<{ address: string; balance: string }>;
+  /** ed25519 key (64 hex), BLS key (96 hex), stake and balance as decimal strings. */
+  validators?: Array<{ publicKey: string; blsPublicKey?: string; stake: string; balance?: string }>;
 }
 
 function fail(path: string, message: string): never {
@@ -32,43 +47,112 @@ function uintAt(value: unknown, path: string, max = Number.MAX_SAFE_INTEGER): nu
   return value;
 }
 
+function objectAt(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(path, "expected an object");
+  return value as Record<string, unknown>;
+}
+
+function hexAt(value: unknown, path: string, bytes: number, what: string): Uint8Array {
+  if (typeof value !== "string" || !new RegExp(`^[0-9a-f]{${bytes * 2}}$`).test(value))
+    fail(path, `expected ${bytes * 2} lower-case hex digits (${what})`);
+  return hexToBytes(value);
+}
+
+/** Adds up amounts, failing at the path whose amount takes the total past 2^64-1. */
+class SupplyCounter {
+  private total = 0n;
+  amountAt(value: unknown, path: string): bigint {
+    if (typeof value !== "string" || !/^(0|[1-9][0-9]*)$/.test(value))
+      fail(path, "expected a decimal string");
+    const amount = BigInt(value);
+    if (amount > MAX_AMOUNT) fail(path, "larger than 2^64-1");
+    this.total += amount;
+    if (this.total > MAX_AMOUNT) fail(path, "total supply would exceed 2^64-1");
+    return amount;
+  }
+}
+
 /** Validates a parsed genesis JSON; every error names the path at fault. */
 export function genesisFromJson(json: unknown): Genesis {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) fail("$", "expected an object");
-  const g = json as Record<string, unknown>;
+  const g = objectAt(json, "$");
   const chainId = uintAt(g.chainId, "$.chainId", 0xffff_ffff);
   const shard = uintAt(g.shard, "$.shard", 65_535);
   const time = uintAt(g.time, "$.time");
-  if (typeof g.authority !== "string" || !/^[0-9a-f]{64}$/.test(g.authority))
-    fail("$.authority", "expected 64 lower-case hex digits (an ed25519 public key)");
+  const authority = hexAt(g.authority, "$.authority", 32, "an ed25519 public key");
   if (!Array.isArray(g.accounts)) fail("$.accounts", "expected an array");
   const seen = new Set<string>();
-  let total = 0n;
+  const supply = new SupplyCounter();
   const accounts = g.accounts.map((entry: unknown, i: number) => {
     const path = `$.accounts[${i}]`;
-    if (typeof entry !== "object" || entry === null) fail(path, "expected an object");
-    const { address, balance } = entry as Record<string, unknown>;
+    const { address, balance } = objectAt(entry, path);
     let bytes: Uint8Array;
     try {
       bytes = parseAddress(address as string);
     } catch (err) {
       fail(`${path}.address`, err instanceof AddressError ? err.message : "invalid address");
     }
-    if (typeof balance !== "string" || !/^(0|[1-9][0-9]*)$/.test(balance))
-      fail(`${path}.balance`, "expected a decimal string");
-    const amount = BigInt(balance);
-    if (amount > MAX_AMOUNT) fail(`${path}.balance`, "larger than 2^64-1");
-    total += amount;
-    if (total > MAX_AMOUNT) fail(`${path}.balance`, "total supply would exceed 2^64-1");
+    const amount = supply.amountAt(balance, `${path}.balance`);
     const hex = bytesToHex(bytes);
     if (seen.has(hex)) fail(`${path}.address`, "address listed twice");
     seen.add(hex);
     return { address: bytes, account: { balance: amount, nonce: 0 } };
   });
-  return { chainId, shard, time, authority: hexToBytes(g.authority), accounts };
+  const validators = validatorsFromJson(g.validators, seen, supply);
+  return { chainId, shard, time, authority, accounts, validators };
 }
 
-/** Sum of all genesis balances: the chain's total supply (transfers and fees move value, never create it). */
+function validatorsFromJson(value: unknown, seen: Set<string>, supply: SupplyCounter): GenesisValidator[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail("$.validators", "expected an array");
+  return value.map((entry: unknown, i: number) => {
+    const path = `$.validators[${i}]`;
+    const v = objectAt(entry, path);
+    const publicKey = hexAt(v.publicKey, `${path}.publicKey`, 32, "an ed25519 public key");
+    if (!isValidEd25519PublicKey(publicKey)) fail(`${path}.publicKey`, "not a valid ed25519 public key");
+    const hex = bytesToHex(addressFromPublicKey(publicKey));
+    if (seen.has(hex))
+      fail(`${path}.publicKey`, "its address is already in $.accounts or is another validator's");
+    seen.add(hex);
+    const validator: GenesisValidator = { publicKey, stake: supply.amountAt(v.stake, `${path}.stake`) };
+    if (validator.stake === 0n) fail(`${path}.stake`, "a validator's stake must be positive");
+    if (v.balance !== undefined) validator.balance = supply.amountAt(v.balance, `${path}.balance`);
+    if (v.blsPublicKey !== undefined) {
+      const bls = hexAt(v.blsPublicKey, `${path}.blsPublicKey`, 48, "a compressed BLS12-381 G1 public key");
+      if (!isValidBlsPublicKey(bls)) fail(`${path}.blsPublicKey`, "not a valid BLS public key");
+      validator.blsPublicKey = bls;
+    }
+    return validator;
+  });
+}
+
+/**
+ * The genesis account of a validator: its balance, its stake, a candidate voting for itself (so the votes it
+ * receives start at its stake).
+ */
+export function validatorAccount(v: GenesisValidator): { address: Uint8Array; account: Account } {
+  const address = addressFromPublicKey(v.publicKey);
+  return {
+    address,
+    account: {
+      balance: v.balance ?? 0n,
+      nonce: 0,
+      staking: { stake: v.stake, votes: [address], candidate: true, votesReceived: v.stake },
+    },
+  };
+}
+
+/** Every account of the genesis state: `accounts`, then one per validator. */
+export function genesisAccounts(genesis: Genesis): Array<{ address: Uint8Array; account: Account }> {
+  return [...genesis.accounts, ...genesis.validators.map(validatorAccount)];
+}
+
+/**
+ * The chain's total supply: every genesis balance plus every genesis stake. Transfers, fees and staking move value,
+ * never create it (a slashed stake becomes the burn address's balance).
+ */
 export function genesisSupply(genesis: Genesis): bigint {
-  return genesis.accounts.reduce((sum, a) => sum + a.account.balance, 0n);
+  return genesisAccounts(genesis).reduce(
+    (sum, a) => sum + a.account.balance + (a.account.staking?.stake ?? 0n),
+    0n,
+  );
 }

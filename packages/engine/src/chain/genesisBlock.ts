@@ -5,15 +5,18 @@ import { GenesisError } from "../errors.ts";
 import { EMPTY_STATE_ROOT, SparseMerkleTree } from "../state/index.ts";
 import { stateKeyOf, stateValueHashOf } from "./assembleBlock.ts";
 import type { ChainOptions } from "./chainOptions.ts";
-import type { Genesis } from "./genesis.ts";
+import { type Genesis, genesisAccounts } from "./genesis.ts";
 
-/** The genesis block of a chain and the state-tree nodes of its initial accounts (deterministic). */
+/**
+ * The genesis block of a chain and the state-tree nodes of its initial accounts, validators' included
+ * (deterministic).
+ */
 export async function buildGenesisBlock(
   genesis: Genesis,
   // The update starts from the empty tree, so it reads no node; a chain passes its own tree to warm its cache.
   tree = new SparseMerkleTree({ get: async () => null }),
 ): Promise<{ block: Block; stateNodes: Array<[Uint8Array, Uint8Array]> }> {
-  const updates = genesis.accounts.map((a) => ({
+  const updates = genesisAccounts(genesis).map((a) => ({
     key: stateKeyOf(a.address),
     valueHash: stateValueHashOf(a.account),
   }));
@@ -72,7 +75,7 @@ export async function commitGenesis(
     shard: opts.shard,
     block,
     blockHash: hash,
-    accounts: genesis.accounts,
+    accounts: genesisAccounts(genesis),
     stateNodes,
     stateCheckpoint: { height: 0, root: block.header.stateRoot },
     receipts: [],

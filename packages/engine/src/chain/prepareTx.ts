@@ -10,6 +10,7 @@ import {
 import { TxError } from "../errors.ts";
 import type { PreparedTx } from "../execution/executeTxs.ts";
 import { smallbankPayloadProblem } from "../execution/smallbank.ts";
+import { isStakingTx, stakingTxProblem } from "../execution/staking.ts";
 import type { ChainOptions } from "./chainOptions.ts";
 
 /** Derives hash, sender address and size of a signed tx once. */
@@ -37,7 +38,8 @@ export function txSignatureSet(t: PreparedTx): SignatureSet {
 
 /**
  * Checks that need no state: chain, shard, kind, fee, payload, size. A transfer must move a positive amount; a
- * Smallbank op names `other` exactly when it is Amalgamate or SendPayment, and Balance and Amalgamate carry amount 0.
+ * Smallbank op names `other` exactly when it is Amalgamate or SendPayment, and Balance and Amalgamate carry amount 0;
+ * staking kinds follow `stakingTxProblem` (positive amounts, sorted votes, evidence signed twice by one proposer).
  * Throws `TxError`.
  */
 export function checkTxStateless(t: PreparedTx, opts: ChainOptions): void {
@@ -61,7 +63,20 @@ export function checkTxStateless(t: PreparedTx, opts: ChainOptions): void {
   }
   if (t.size > opts.maxTxBytes)
     fail("TX_ERROR_TOO_LARGE", `tx is ${t.size} bytes, the limit is ${opts.maxTxBytes}`);
+  // Last: an evidence's check verifies two signatures.
+  if (isStakingTx(tx)) {
+    const problem = stakingTxProblem(tx);
+    if (problem !== null) fail(problem.code, problem.message);
+  }
 }
 
 /** The kinds this engine executes. */
-const ACCEPTED_KINDS: ReadonlySet<TxKind> = new Set([TxKind.Transfer, TxKind.Noop, TxKind.Smallbank]);
+const ACCEPTED_KINDS: ReadonlySet<TxKind> = new Set([
+  TxKind.Transfer,
+  TxKind.Noop,
+  TxKind.Smallbank,
+  TxKind.Stake,
+  TxKind.Unstake,
+  TxKind.Vote,
+  TxKind.Evidence,
+]);

@@ -23,6 +23,7 @@ import type { ChainOptions } from "./chainOptions.ts";
 import { checkProposal } from "./checkProposal.ts";
 import { type Genesis, genesisSupply } from "./genesis.ts";
 import { commitGenesis } from "./genesisBlock.ts";
+import { type SpeculativeState, speculativeLoaders, speculativeStateOf } from "./speculativeState.ts";
 import {
   MAX_PENDING_STATE_NODES,
   PendingStateNodes,
@@ -30,7 +31,6 @@ import {
   STATE_CHECKPOINT_INTERVAL,
 } from "./stateCheckpoints.ts";
 import { type CachedStateLoaders, createStateLoaders } from "./stateLoaders.ts";
-import { type SpeculativeState, speculativeLoaders, speculativeStateOf } from "./speculativeState.ts";
 import { type SubmitResult, TxAdmission } from "./txAdmission.ts";
 
 /** Emitted after each block commit (and again when finality advances). */
@@ -182,9 +182,14 @@ export class ShardChain implements ConsensusApp {
         { maxTxs: this.opts.maxBlockTxs, maxBytes: this.opts.maxBlockBytes },
         nonces,
       );
-      const assembled = await assembleBlock(this.nextContext(ctx, branch), selected, this.assemblyModules(branch), {
-        skipInvalid: true,
-      });
+      const assembled = await assembleBlock(
+        this.nextContext(ctx, branch),
+        selected,
+        this.assemblyModules(branch),
+        {
+          skipInvalid: true,
+        },
+      );
       // A tx that fails on a branch may be valid on the committed chain: only drop it when building on the head.
       if (!branch) for (const { tx } of assembled.execution.rejected) this.mempool.remove(tx.hashHex);
       return assembled;
@@ -201,14 +206,14 @@ export class ShardChain implements ConsensusApp {
       const txs = await checkProposal(block, parent, this.opts, this.admission);
       const h = block.header;
       const ctx = this.nextContext({ proposer: h.proposer, time: h.time, epoch: h.epoch }, branch);
-      const assembled = await assembleBlock(ctx, txs, this.assemblyModules(branch), { skipInvalid: false }).catch(
-        (err) => {
-          throw new BlockError(
-            { code: "BLOCK_ERROR_INVALID_TX", height: h.height },
-            `block ${h.height}: ${(err as Error).message}`,
-          );
-        },
-      );
+      const assembled = await assembleBlock(ctx, txs, this.assemblyModules(branch), {
+        skipInvalid: false,
+      }).catch((err) => {
+        throw new BlockError(
+          { code: "BLOCK_ERROR_INVALID_TX", height: h.height },
+          `block ${h.height}: ${(err as Error).message}`,
+        );
+      });
       if (!bytesEqual(assembled.block.header.stateRoot, h.stateRoot))
         throw new BlockError(
           { code: "BLOCK_ERROR_BAD_STATE_ROOT", height: h.height },
@@ -332,7 +337,10 @@ export class ShardChain implements ConsensusApp {
     return this.db.getBlock(id);
   }
 
-  private nextContext(ctx: { proposer: Uint8Array; time: number; epoch: number }, branch: SpeculativeState | null) {
+  private nextContext(
+    ctx: { proposer: Uint8Array; time: number; epoch: number },
+    branch: SpeculativeState | null,
+  ) {
     const parent = branch?.parent ?? { ...this.currentHead, time: this.headBlockTime };
     return {
       chainId: this.opts.chainId,
@@ -363,7 +371,10 @@ export class ShardChain implements ConsensusApp {
     return this.withLock(async () => {
       if (!ancestors || ancestors.length === 0) return fn(null);
       const first = ancestors[0].block.header;
-      if (first.height !== this.currentHead.height + 1 || !bytesEqual(first.parentHash, this.currentHead.hash))
+      if (
+        first.height !== this.currentHead.height + 1 ||
+        !bytesEqual(first.parentHash, this.currentHead.hash)
+      )
         throw new BlockError(
           { code: "BLOCK_ERROR_WRONG_PARENT", height: first.height },
           `branch starts at ${first.height}, which does not extend the committed head ${this.currentHead.height}`,

@@ -9,6 +9,13 @@ import {
   TX_OK,
   type TxOutcome,
 } from "./smallbank.ts";
+import {
+  type AccountStore,
+  applyStakingTx,
+  BURN_ADDRESS_HEX,
+  evidenceOffender,
+  isStakingTx,
+} from "./staking.ts";
 
 /** A transaction with what is derived from it once (hash, sender address), so no step computes it twice. */
 export interface PreparedTx {
@@ -39,14 +46,46 @@ export interface ExecutionResult {
   fees: bigint;
 }
 
-/** The addresses (hex) whose accounts executing `txs` may read: the proposer, every sender, every transfer's receiver. */
+/**
+ * The addresses (hex) whose accounts executing `txs` may read, as far as the txs alone tell: the proposer, every
+ * sender, every transfer's receiver, every candidate a vote names, every evidence's offender and the burn address.
+ * The candidates that existing stakes already vote for come from `stakingFollowUpAddresses`.
+ */
 export function touchedAddresses(txs: PreparedTx[], proposerHex: string): Set<string> {
   const out = new Set<string>([proposerHex]);
   for (const t of txs) {
     out.add(t.senderHex);
-    if (t.stx.tx.kind === TxKind.Transfer) out.add(bytesToHex(t.stx.tx.payload.to));
+    const tx = t.stx.tx;
+    if (tx.kind === TxKind.Transfer) out.add(bytesToHex(tx.payload.to));
+    else if (tx.kind === TxKind.Vote) for (const c of tx.payload.candidates) out.add(bytesToHex(c));
+    else if (tx.kind === TxKind.Evidence) {
+      out.add(bytesToHex(evidenceOffender(tx.payload)));
+      out.add(BURN_ADDRESS_HEX);
+    }
   }
   return out;
+}
+
+/**
+ * The second round of reads a block with staking txs needs (hex, not in `accounts` yet): the candidates that the
+ * senders of stake, unstake and vote txs, and the offenders of evidence txs, voted for before the block. Votes cast
+ * inside the block name candidates `touchedAddresses` already has. Empty for a block without staking txs.
+ */
+export function stakingFollowUpAddresses(txs: PreparedTx[], accounts: AccountMap): string[] {
+  const out = new Set<string>();
+  const addVotesOf = (hex: string) => {
+    for (const c of accounts.get(hex)?.staking?.votes ?? []) {
+      const candidate = bytesToHex(c);
+      if (!accounts.has(candidate)) out.add(candidate);
+    }
+  };
+  for (const t of txs) {
+    const tx = t.stx.tx;
+    if (tx.kind === TxKind.Stake || tx.kind === TxKind.Unstake || tx.kind === TxKind.Vote)
+      addVotesOf(t.senderHex);
+    else if (tx.kind === TxKind.Evidence) addVotesOf(bytesToHex(evidenceOffender(tx.payload)));
+  }
+  return [...out];
 }
 
 /** The Smallbank records executing `txs` may read, by record key hex: each customer and second customer. */
@@ -64,10 +103,11 @@ export function touchedRecords(txs: PreparedTx[]): Map<string, Uint8Array> {
 
 /**
  * Applies transactions in order to `accounts` and `records` (pure: reads the maps, returns new values; the maps are
- * not mutated). Every tx needs nonce = account nonce and balance >= fee (a transfer: fee + amount); the sender's nonce
- * rises by one and the fee goes to the proposer. A noop does nothing else; a Smallbank op may abort, which changes no
- * record but still includes the tx. With `skipInvalid` (block building) a failing tx is skipped and reported;
- * without it (block validation) the first failure throws its `TxError`.
+ * not mutated). Every tx needs nonce = account nonce and balance >= fee (a transfer or a stake: fee + amount); the
+ * sender's nonce rises by one and the fee goes to the proposer. A noop does nothing else; a Smallbank op may abort,
+ * which changes no record but still includes the tx; staking kinds follow `applyStakingTx`. `accounts` must hold
+ * every account of `touchedAddresses` and `stakingFollowUpAddresses` that exists. With `skipInvalid` (block building)
+ * a failing tx is skipped and reported; without it (block validation) the first failure throws its `TxError`.
  */
 export function executeTxs(
   txs: PreparedTx[],
@@ -78,6 +118,7 @@ export function executeTxs(
 ): ExecutionResult {
   const changed: AccountMap = new Map();
   const read = (hex: string): Account => changed.get(hex) ?? accounts.get(hex) ?? EMPTY_ACCOUNT;
+  const store: AccountStore = { read, write: (hex, account) => changed.set(hex, account) };
   const recordState = new RecordState(records);
   const applied: PreparedTx[] = [];
   const outcomes: TxOutcome[] = [];
@@ -95,6 +136,17 @@ export function executeTxs(
       fail("TX_ERROR_NONCE_MISMATCH", `nonce ${tx.nonce} does not match the account nonce ${sender.nonce}`);
       continue;
     }
+    if (isStakingTx(tx)) {
+      const failure = applyStakingTx(tx, t.senderHex, store);
+      if (failure !== null) {
+        fail(failure.code, failure.message);
+        continue;
+      }
+      fees += tx.fee;
+      applied.push(t);
+      outcomes.push(TX_OK);
+      continue;
+    }
     const amount = tx.kind === TxKind.Transfer ? tx.payload.amount : 0n;
     const cost = tx.fee + amount;
     if (sender.balance < cost) {
@@ -102,7 +154,7 @@ export function executeTxs(
       fail("TX_ERROR_INSUFFICIENT_BALANCE", `balance ${sender.balance} is less than ${what} = ${cost}`);
       continue;
     }
-    changed.set(t.senderHex, { balance: sender.balance - cost, nonce: sender.nonce + 1 });
+    changed.set(t.senderHex, { ...sender, balance: sender.balance - cost, nonce: sender.nonce + 1 });
     let outcome = TX_OK;
     if (tx.kind === TxKind.Transfer) {
       const toHex = bytesToHex(tx.payload.to);
@@ -112,7 +164,7 @@ export function executeTxs(
         fail("TX_ERROR_BALANCE_OVERFLOW", "the receiver's balance would exceed 2^64-1");
         continue;
       }
-      changed.set(toHex, { balance: receiver.balance + amount, nonce: receiver.nonce });
+      changed.set(toHex, { ...receiver, balance: receiver.balance + amount });
     } else if (tx.kind === TxKind.Smallbank)
       outcome = applySmallbank(tx.payload, t.senderAddress, recordState);
     fees += tx.fee;
@@ -121,7 +173,7 @@ export function executeTxs(
   }
   if (fees > 0n) {
     const proposer = read(proposerHex);
-    changed.set(proposerHex, { balance: proposer.balance + fees, nonce: proposer.nonce });
+    changed.set(proposerHex, { ...proposer, balance: proposer.balance + fees });
   }
   return { applied, rejected, changed, records: recordState.changed, outcomes, fees };
 }

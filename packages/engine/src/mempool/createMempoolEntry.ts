@@ -3,10 +3,11 @@ import { TxKind } from "@vshard/types";
 import type { PreparedTx } from "../execution/executeTxs.ts";
 import type { MempoolEntry } from "./interface.ts";
 
-/** What a tx takes from its sender's balance if executed: its fee, plus the amount a transfer moves. */
+/** What a tx takes from its sender's balance if executed: its fee, plus the amount a transfer moves or a stake locks. */
 export function txCost(stx: SignedTx): bigint {
   const tx = stx.tx;
-  return tx.kind === TxKind.Transfer ? tx.fee + tx.payload.amount : tx.fee;
+  if (tx.kind === TxKind.Transfer || tx.kind === TxKind.Stake) return tx.fee + tx.payload.amount;
+  return tx.fee;
 }
 
 /** The mempool entry of a prepared tx (hash, sender and size derived once, by `prepareTx`). */

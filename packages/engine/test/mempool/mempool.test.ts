@@ -22,6 +22,11 @@ describe("Mempool admission", () => {
     );
     const e = mempoolEntryOf(prepareTx(stx));
     expect(e.cost).toBe(75n);
+    const base = { chainId: 1, shard: 0, sender: keys.publicKey, nonce: 0, fee: 5n };
+    const stake = signTx({ ...base, kind: TxKind.Stake, payload: { amount: 30n } }, keys.secretKey);
+    expect(mempoolEntryOf(prepareTx(stake)).cost).toBe(35n);
+    const vote = signTx({ ...base, kind: TxKind.Vote, payload: { candidates: [] } }, keys.secretKey);
+    expect(mempoolEntryOf(prepareTx(vote)).cost).toBe(5n);
     expect(e.size).toBe(encodeSignedTx(stx).length);
     expect(e.hashHex).toBe(bytesToHex(e.hash));
     const pool = new Mempool(options());

@@ -1,10 +1,16 @@
-import type { ShardChain } from "@vshard/engine";
+import type { Committee, ConsensusPlugin, ShardChain, SubmitResult } from "@vshard/engine";
+import type { SignedTx, WireTx } from "@vshard/types";
 import type { FastifyReply, FastifyRequest, FastifySchema } from "fastify";
 import type { NodeMetrics } from "../metrics.ts";
 
 /** What handlers work on. */
 export interface ApiContext {
   chain: ShardChain;
+  consensus: ConsensusPlugin;
+  /** The committee the plugin started with. */
+  committee: Committee;
+  /** Admits txs from a client (and gossips them to the shard's other nodes). */
+  submitTxs: (txs: Array<SignedTx | WireTx>) => Promise<SubmitResult[]>;
   metrics: NodeMetrics;
   limits: ApiLimits;
 }

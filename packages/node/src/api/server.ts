@@ -5,6 +5,7 @@ import { ApiError, toApiError } from "./apiError.ts";
 import { buildOpenApi } from "./openApi.ts";
 import type { ApiContext, RouteDefinition } from "./routeDefinition.ts";
 import { chainRoutes } from "./routes/chainRoutes.ts";
+import { consensusRoutes } from "./routes/consensusRoutes.ts";
 import { eventRoutes } from "./routes/eventRoutes.ts";
 import { nodeRoutes } from "./routes/nodeRoutes.ts";
 import { smallbankRoutes } from "./routes/smallbankRoutes.ts";
@@ -40,6 +41,7 @@ export function createApiServer(ctx: ApiContext, logger: Logger, version: string
     ...txRoutes(ctx),
     ...chainRoutes(ctx),
     ...nodeRoutes(ctx),
+    ...consensusRoutes(ctx),
     ...smallbankRoutes(ctx),
     ...eventRoutes(ctx, openStreams),
   ];

@@ -2,7 +2,9 @@ import { bytesToHex, hexToBytes } from "@vshard/crypto";
 import {
   AddressError,
   addressToText,
+  encodeHeader,
   MAX_INT64,
+  MAX_VOTES,
   MIN_INT64,
   parseAddress,
   type SignedTx,
@@ -50,8 +52,24 @@ export type SmallbankTxJson = TxJsonFields & {
   payload: { op: SmallbankOpName; other?: string; amount: string };
 };
 
+/** A stake or unstake as JSON: the amount a decimal string. */
+export type StakeTxJson = TxJsonFields & { kind: "stake" | "unstake"; payload: { amount: string } };
+/** A vote as JSON: candidate addresses in text form, sorted by their bytes (the order of their hex digits). */
+export type VoteTxJson = TxJsonFields & { kind: "vote"; payload: { candidates: string[] } };
+/**
+ * An evidence tx as JSON, for reading only (GET): each header as the hex of its canonical msgpack encoding.
+ * Evidence is submitted as application/msgpack (`encodeSignedTx`).
+ */
+export type EvidenceTxJson = TxJsonFields & { kind: "evidence"; payload: { first: string; second: string } };
+
 /** A transaction as JSON: byte fields in hex, amounts as decimal strings, addresses in their text form. */
-export type TxJson = TransferTxJson | NoopTxJson | SmallbankTxJson;
+export type TxJson =
+  | TransferTxJson
+  | NoopTxJson
+  | SmallbankTxJson
+  | StakeTxJson
+  | VoteTxJson
+  | EvidenceTxJson;
 
 const DECIMAL = "^(0|[1-9][0-9]{0,19})$";
 const SIGNED_DECIMAL = "^(0|-?[1-9][0-9]{0,18})$";
@@ -78,7 +96,33 @@ const payloadSchemas = {
       amount: { type: "string", pattern: SIGNED_DECIMAL, description: "signed decimal amount (int64)" },
     },
   },
+  stake: amountPayloadSchema("amount to lock as stake"),
+  unstake: amountPayloadSchema("amount of stake to unlock"),
+  vote: {
+    type: "object",
+    required: ["candidates"],
+    additionalProperties: false,
+    properties: {
+      candidates: {
+        type: "array",
+        maxItems: MAX_VOTES,
+        items: { type: "string", description: "candidate address (vs…)" },
+        description: "candidates, sorted and unique; [] withdraws every vote",
+      },
+    },
+  },
+  // Accepted by the schema so that the handler can say why it is refused: evidence is msgpack-only.
+  evidence: { type: "object" },
 } as const;
+
+function amountPayloadSchema(description: string) {
+  return {
+    type: "object",
+    required: ["amount"],
+    additionalProperties: false,
+    properties: { amount: { type: "string", pattern: DECIMAL, description } },
+  } as const;
+}
 
 /**
  * JSON schema of a transaction, used by fastify to reject wrong field types with the field named. The payload is
@@ -91,13 +135,15 @@ export const txJsonSchema = {
   properties: {
     chainId: { type: "integer", minimum: 0, maximum: 4294967295 },
     shard: { type: "integer", minimum: 0, maximum: 65535 },
-    kind: { type: "string", enum: ["transfer", "noop", "smallbank"] },
+    kind: { type: "string", enum: Object.keys(payloadSchemas) },
     sender: { type: "string", pattern: "^[0-9a-f]{64}$", description: "ed25519 public key, hex" },
     nonce: { type: "integer", minimum: 0 },
     fee: { type: "string", pattern: DECIMAL, description: "decimal amount" },
     payload: {
       type: "object",
-      description: "by kind: transfer {to, amount}, noop {}, smallbank {op, other?, amount}",
+      description:
+        "by kind: transfer {to, amount}, noop {}, smallbank {op, other?, amount}, stake {amount}, unstake {amount}, " +
+        "vote {candidates}; evidence only as application/msgpack",
     },
     signature: {
       type: "string",
@@ -140,6 +186,20 @@ export function signedTxToJson(stx: SignedTx): TxJson {
       };
       if (p.other) payload.other = addressToText(p.other);
       return { ...fields, kind: "smallbank", payload };
+    }
+    case TxKind.Stake:
+      return { ...fields, kind: "stake", payload: { amount: tx.payload.amount.toString() } };
+    case TxKind.Unstake:
+      return { ...fields, kind: "unstake", payload: { amount: tx.payload.amount.toString() } };
+    case TxKind.Vote:
+      return { ...fields, kind: "vote", payload: { candidates: tx.payload.candidates.map(addressToText) } };
+    case TxKind.Evidence: {
+      const { first, second } = tx.payload;
+      return {
+        ...fields,
+        kind: "evidence",
+        payload: { first: bytesToHex(encodeHeader(first)), second: bytesToHex(encodeHeader(second)) },
+      };
     }
   }
 }
@@ -203,6 +263,31 @@ export function signedTxFromJson(json: TxJson, field = "body"): SignedTx {
       tx = { ...common, kind: TxKind.Smallbank, payload };
       break;
     }
+    case "stake":
+    case "unstake":
+      tx = {
+        ...common,
+        kind: json.kind === "stake" ? TxKind.Stake : TxKind.Unstake,
+        payload: { amount: amount("payload.amount", json.payload.amount) },
+      };
+      break;
+    case "vote":
+      tx = {
+        ...common,
+        kind: TxKind.Vote,
+        payload: {
+          candidates: json.payload.candidates.map((c, i) =>
+            addressAt(c, `${field}.payload.candidates[${i}]`),
+          ),
+        },
+      };
+      break;
+    case "evidence":
+      throw new ApiError(
+        400,
+        "API_ERROR_VALIDATION",
+        `${field}.kind: evidence txs are accepted as application/msgpack only (encodeSignedTx or encodeTxBatch)`,
+      );
   }
   return { tx, signature: hexToBytes(json.signature) };
 }

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { startClusterDevnet } from "../runtime/clusterDevnet.ts";
 import { startDevnet } from "../runtime/devnet.ts";
 import { intOption } from "./options.ts";
 
@@ -12,8 +13,10 @@ export function registerDevnetCommand(program: Command): void {
   program
     .command("devnet")
     .description(
-      "start a local devnet (one node, solo consensus, data under --data-dir) and keep producing blocks",
+      "start a local devnet and keep producing blocks: one solo node by default, or --nodes N with --consensus bft|dpos",
     )
+    .option("--nodes <n>", "nodes in the cluster (each with its own database and API port)", intOption, 1)
+    .option("--consensus <plugin>", "solo (one node) | bft | dpos", "solo")
     .option("--data-dir <dir>", "data folder (database, genesis, keys, node.log)", "data/devnet")
     .option("--host <host>", "API listen address", "127.0.0.1")
     .option("--port <port>", "API port (0: any free port)", intOption, 7700)
@@ -30,6 +33,7 @@ export function registerDevnetCommand(program: Command): void {
       "info",
     )
     .action(async (o) => {
+      if (o.nodes !== 1 || o.consensus !== "solo") return runClusterDevnet(o);
       const dataDir = resolve(o.dataDir);
       const { node, files, url } = await startDevnet({
         dataDir,
@@ -76,4 +80,52 @@ export function registerDevnetCommand(program: Command): void {
       process.once("SIGINT", () => shutdown("SIGINT"));
       process.once("SIGTERM", () => shutdown("SIGTERM"));
     });
+}
+
+/** `vshard devnet --nodes N --consensus bft|dpos`: an in-process cluster, one API per node. */
+async function runClusterDevnet(o: Record<string, string | number>): Promise<void> {
+  const nodes = o.nodes as number;
+  const consensus = o.consensus as string;
+  if (consensus === "solo" && nodes !== 1)
+    throw new Error("solo consensus runs one node: use --consensus bft or dpos");
+  if (nodes < 1) throw new Error("--nodes must be at least 1");
+  const dataDir = resolve(o.dataDir as string);
+  const devnet = await startClusterDevnet({
+    dataDir,
+    host: o.host as string,
+    port: o.port as number,
+    nodes,
+    consensus,
+    blockIntervalMs: o.blockInterval as number,
+    verifyThreads: o.verifyThreads as number,
+    logLevel: o.logLevel as "info",
+  });
+  const first = devnet.cluster.node(0).chain;
+  console.log(
+    `vshard devnet: ${nodes} nodes, ${consensus} consensus, chain ${first.opts.chainId} shard ${first.opts.shard}, resuming at height ${first.head().height}`,
+  );
+  console.log(`  API        ${devnet.urls[0]}   (node-0; every node takes txs and gossips them)`);
+  for (const [i, url] of devnet.urls.entries()) console.log(`  node-${i}     ${url}`);
+  console.log(`  data       ${dataDir}   (log: ${dataDir}/node.log)`);
+  console.log(`  faucet key ${devnet.faucetKeyPath}`);
+  console.log(
+    `  try: npm run vshard -- transfer --key ${devnet.faucetKeyPath} --to <address> --amount 100 --api ${devnet.urls[0]}`,
+  );
+  const progress = setInterval(() => {
+    const heights = devnet.cluster.running().map(({ node }) => node.chain.finalizedHeight());
+    console.log(`final heights ${heights.join(" ")} · mempool ${first.mempool.size()}`);
+  }, PROGRESS_INTERVAL_MS);
+  const shutdown = (signal: string) => {
+    clearInterval(progress);
+    console.log(`${signal}: stopping the cluster...`);
+    devnet.stop().then(
+      () => process.exit(0),
+      (err) => {
+        console.error(`error while stopping: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
 }

@@ -1,10 +1,26 @@
 import { bytesToHex, hexToBytes } from "@vshard/crypto";
 import { stateProofToJson } from "@vshard/engine";
-import { subAccountToText } from "@vshard/types";
+import { type Account, addressToText, subAccountToText } from "@vshard/types";
 import { ApiError } from "../apiError.ts";
 import { blockToJson } from "../blockJson.ts";
 import type { ApiContext, RouteDefinition } from "../routeDefinition.ts";
 import { addressParamSchema, servedSubAccount } from "./addressParam.ts";
+
+/** The `staking` field of an account's JSON, present when the account has staked, voted or is a candidate. */
+export function stakingToJson(account: Account): {
+  staking?: { stake: string; votes: string[]; candidate: boolean; votesReceived: string };
+} {
+  const s = account.staking;
+  if (!s) return {};
+  return {
+    staking: {
+      stake: s.stake.toString(),
+      votes: s.votes.map(addressToText),
+      candidate: s.candidate,
+      votesReceived: s.votesReceived.toString(),
+    },
+  };
+}
 
 /** Head, blocks and accounts of the node's chain. */
 export function chainRoutes(ctx: ApiContext): RouteDefinition[] {
@@ -55,7 +71,7 @@ export function chainRoutes(ctx: ApiContext): RouteDefinition[] {
       url: "/v1/accounts/:address",
       operationId: "getAccount",
       summary:
-        "Balance, nonce and inclusion proof of an account (vs… or vs…@shard) against the head's state root",
+        "Balance, nonce, staking and inclusion proof of an account (vs… or vs…@shard) against the head's state root",
       schema: { params: addressParamSchema },
       async handler(req) {
         const sub = servedSubAccount(req.params, chain);
@@ -64,6 +80,7 @@ export function chainRoutes(ctx: ApiContext): RouteDefinition[] {
           address: subAccountToText(sub),
           balance: account.balance.toString(),
           nonce: account.nonce,
+          ...stakingToJson(account),
           pendingTxs: chain.mempool.pendingOf(bytesToHex(sub.address)).length,
           height: head.height,
           stateRoot: bytesToHex(head.stateRoot),

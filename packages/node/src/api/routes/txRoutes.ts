@@ -64,7 +64,7 @@ export function txRoutes(ctx: ApiContext): RouteDefinition[] {
       },
       async handler(req, reply) {
         const { txs, batch } = readSubmission(req.body, ctx);
-        const results = await ctx.chain.submitTxs(txs);
+        const results = await ctx.submitTxs(txs);
         for (const r of results) ctx.metrics.txsAdmitted.inc({ result: r.ok ? "accepted" : r.error.code });
         const failed = results.filter((r): r is Extract<SubmitResult, { ok: false }> => !r.ok);
         if (!batch) {

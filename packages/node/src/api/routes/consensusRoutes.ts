@@ -1,0 +1,46 @@
+import { bytesToHex } from "@vshard/crypto";
+import { addressFromPublicKey, addressToText } from "@vshard/types";
+import type { ApiContext, RouteDefinition } from "../routeDefinition.ts";
+
+/** The node's consensus: its plugin, the committee it started with, and the misbehaviour it has seen. */
+export function consensusRoutes(ctx: ApiContext): RouteDefinition[] {
+  return [
+    {
+      method: "GET",
+      url: "/v1/consensus",
+      operationId: "getConsensus",
+      summary: "Plugin name, committee members (address, ed25519 and BLS keys), final height",
+      schema: {},
+      async handler() {
+        return {
+          plugin: ctx.consensus.name,
+          finalizedHeight: ctx.chain.finalizedHeight(),
+          committee: ctx.committee.members.map((m) => ({
+            address: addressToText(addressFromPublicKey(m.publicKey)),
+            publicKey: bytesToHex(m.publicKey),
+            ...(m.blsPublicKey ? { blsPublicKey: bytesToHex(m.blsPublicKey) } : {}),
+            weight: m.weight,
+          })),
+        };
+      },
+    },
+    {
+      method: "GET",
+      url: "/v1/consensus/evidence",
+      operationId: "getConsensusEvidence",
+      summary: "Equivocations this node has seen: double proposals, double votes, double production",
+      schema: {},
+      async handler() {
+        return ctx.consensus.evidence().map((e) => ({
+          kind: e.kind,
+          offender: addressToText(addressFromPublicKey(e.offender)),
+          offenderPublicKey: bytesToHex(e.offender),
+          height: e.height,
+          round: e.round,
+          first: bytesToHex(e.first),
+          second: bytesToHex(e.second),
+        }));
+      },
+    },
+  ];
+}

@@ -1,0 +1,37 @@
+import type { Committee, ConsensusApp, Genesis, ShardChain } from "@vshard/engine";
+import type { TxGossip } from "./txGossip.ts";
+
+/**
+ * The committee a chain's plugin starts with: the genesis validators (equal weight), or the genesis authority alone
+ * when the chain has none or runs `solo`. Epoch committees drawn from the main chain replace this with sharding.
+ */
+export function genesisCommittee(genesis: Genesis, plugin: string): Committee {
+  if (plugin === "solo" || genesis.validators.length === 0)
+    return { epoch: 0, members: [{ publicKey: genesis.authority, weight: 1 }] };
+  return {
+    epoch: 0,
+    members: genesis.validators.map((v) => ({
+      publicKey: v.publicKey,
+      ...(v.blsPublicKey ? { blsPublicKey: v.blsPublicKey } : {}),
+      weight: 1,
+    })),
+  };
+}
+
+/** The chain as its plugin sees it: the chain itself, except that txs the plugin submits are gossiped too. */
+export function consensusAppOf(chain: ShardChain, gossip: TxGossip): ConsensusApp {
+  return {
+    head: () => chain.head(),
+    headTime: () => chain.headTime(),
+    finalizedHeight: () => chain.finalizedHeight(),
+    prepareProposal: (ctx) => chain.prepareProposal(ctx),
+    processProposal: (block, ancestors) => chain.processProposal(block, ancestors),
+    commitBlock: (assembled) => chain.commitBlock(assembled),
+    markFinalized: (height) => chain.markFinalized(height),
+    getBlock: (height) => chain.getBlock(height),
+    getAccounts: (addresses, ancestors) => chain.getAccounts(addresses, ancestors),
+    loadConsensusData: (name) => chain.loadConsensusData(name),
+    saveConsensusData: (name, value) => chain.saveConsensusData(name, value),
+    submitTxs: (stxs) => gossip.submit(stxs),
+  };
+}
