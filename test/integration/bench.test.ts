@@ -73,6 +73,24 @@ describe("the load benchmark against a node it starts (real process, HTTP, SSE)"
     expect(run.checks[0].detail).toMatch(/0 of 30 customers differ/);
   });
 
+  it("launches a multi-node devnet, funds the accounts from its faucet and records plugin and node count", async () => {
+    const lines: string[] = [];
+    const run = await runBench({
+      workload: new TransferWorkload({ accounts: 20, seed: 3, chainId: 1, shard: 0, zipf: 0 }),
+      load: { kind: "open", schedule: fixedRate(50) },
+      devnet: { consensus: "dpos", nodes: 4 },
+      durationMs: 2_000,
+      ...QUIET_RUN,
+      blockIntervalMs: 100,
+      log: (l) => lines.push(l),
+    });
+    expect(lines.some((l) => l.startsWith("funding 20 accounts with 1000000000 each"))).toBe(true);
+    expect(run).toMatchObject({ consensus: "dpos", nodes: 4, rejected: {}, dropped: {} });
+    expect(run.committed).toBeGreaterThan(0);
+    expect(run.processes.map((p) => p.name)).toEqual(["bench client", "nodes (dpos:4)"]);
+    expect(run.diskBytes).toBeGreaterThan(0);
+  });
+
   it("bounds a run by a transaction count instead of a duration", async () => {
     const run = await runBench({
       workload: new TransferWorkload({ accounts: 20, seed: 5, chainId: 1, shard: 0, zipf: 1.1 }),

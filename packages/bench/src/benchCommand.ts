@@ -2,8 +2,18 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { readKeyFile } from "@vshard/node";
 import type { Command } from "commander";
+import { BenchError } from "./benchError.ts";
 import type { BenchRunResult, SweepPoint } from "./benchResult.ts";
+import { runConsensusSweep } from "./consensusSweep.ts";
 import { measureVerifyRate } from "./cryptoBench.ts";
+import {
+  DEFAULT_CONSENSUS_SWEEP,
+  DEFAULT_DEVNET,
+  type DevnetConfig,
+  devnetConfig,
+  isSoloDevnet,
+  parseDevnetConfigList,
+} from "./devnetConfig.ts";
 import { parseDuration, parseRateList } from "./durations.ts";
 import { defaultMaxRateSearchOptions, runMaxRateSearch } from "./efficiency.ts";
 import { ProgressLine } from "./progressBar.ts";
@@ -23,6 +33,11 @@ export interface LoadBenchCliOptions {
   rate: string;
   ramp?: string;
   sweepRates?: string;
+  /** A list such as `solo:1,bft:4`; `true` when the option was given without one ({@link DEFAULT_CONSENSUS_SWEEP}). */
+  sweepConsensus?: string | true;
+  /** Plugin and node count of the devnet the harness starts. */
+  consensus: string;
+  nodes: number;
   repeats: number;
   accounts: number;
   zipf: number;
@@ -71,6 +86,10 @@ export function registerLoadBenchCommand(
       "--sweep-rates <list>",
       "sweep over offered rates, absolute or % of the saturation rate (e.g. 25%,50%,100%,150%)",
     )
+    .option(
+      "--sweep-consensus [list]",
+      `sweep over devnets at saturation, plugin:nodes each (default list: ${DEFAULT_CONSENSUS_SWEEP})`,
+    )
     .option("--repeats <n>", "repeats of each sweep point", int, 3)
     .option("--accounts <n>", "accounts (customers for smallbank)", int, 10_000)
     .option("--zipf <s>", "Zipf exponent of account choice (0: uniform)", num, 0)
@@ -83,6 +102,8 @@ export function registerLoadBenchCommand(
     )
     .option("--fund-amount <n>", "with --funder-key: base units each account receives", "1000000000")
     .option("--block-interval <ms>", "block interval of the node the harness starts", int, 250)
+    .option("--consensus <plugin>", "consensus of the devnet the harness starts: solo, bft or dpos", "solo")
+    .option("--nodes <n>", "nodes of that devnet (all in one process; solo runs one)", int, 1)
     .option("--cpu-prof", "write CPU profiles of the node process into the results folder")
     .option("--out <dir>", "results root folder (default: bench/results)")
     .action(async (o: LoadBenchCliOptions) => {
@@ -91,19 +112,57 @@ export function registerLoadBenchCommand(
     });
 }
 
+function refuse(field: string, message: string): never {
+  throw new BenchError({ code: "BENCH_ERROR_INVALID_INPUT", field }, message);
+}
+
+/**
+ * The devnets the options ask for: one (`--consensus`, `--nodes`) or the `--sweep-consensus` list; null with `--url`.
+ * Throws a {@link BenchError} for a bad entry or options that do not go together.
+ */
+export function devnetsOf(o: LoadBenchCliOptions): { devnet: DevnetConfig; sweep: DevnetConfig[] | null } {
+  const devnet = devnetConfig(o.consensus ?? "solo", o.nodes ?? 1, "consensus");
+  const custom = !isSoloDevnet(devnet);
+  if (o.url && custom)
+    refuse("consensus", "--consensus and --nodes choose the devnet the harness starts: not with --url");
+  if (o.sweepConsensus === undefined) return { devnet, sweep: null };
+  const sweep = parseDevnetConfigList(o.sweepConsensus === true ? DEFAULT_CONSENSUS_SWEEP : o.sweepConsensus);
+  const clash = o.url
+    ? "--url"
+    : o.sweepRates
+      ? "--sweep-rates"
+      : o.ramp
+        ? "--ramp"
+        : o.rate !== "saturate"
+          ? "--rate"
+          : custom
+            ? "--consensus/--nodes"
+            : null;
+  if (clash) refuse("sweepConsensus", `--sweep-consensus runs each devnet at saturation: not with ${clash}`);
+  return { devnet: DEFAULT_DEVNET, sweep };
+}
+
 /** Runs the load benchmark the options describe; resolves false when a check failed. */
 export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
   const log = (line: string) => console.log(line);
+  const { devnet, sweep: devnetSweep } = devnetsOf(o);
   const funder = o.funderKey ? await readKeyFile(o.funderKey) : undefined;
   if (funder && !o.url)
-    throw new Error("--funder-key needs --url (a node the harness starts funds its accounts at genesis)");
+    throw new Error(
+      "--funder-key needs --url (a node the harness starts funds the accounts itself, at genesis or from its faucet)",
+    );
   const threads = availableParallelism();
   log(`measuring this machine's ed25519 verify rate on ${threads} cores ...`);
   const verifyRatePerSecond = await measureVerifyRate(1, threads);
   log(`  ${Math.round(verifyRatePerSecond).toLocaleString("en-US")} verifies/s`);
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const cpuProfDir = o.cpuProf ? join(o.out ?? "bench/results", `cpu-profiles-${stamp}`) : undefined;
-  const run = async (load: OfferedLoad, label: string, seedOffset = 0): Promise<BenchRunResult> =>
+  const run = async (
+    load: OfferedLoad,
+    label: string,
+    seedOffset = 0,
+    launch: DevnetConfig = devnet,
+  ): Promise<BenchRunResult> =>
     runBench({
       workload: createWorkload(o.workload, {
         accounts: o.accounts,
@@ -115,6 +174,8 @@ export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
       }),
       load,
       url: o.url,
+      devnet: launch,
+      fundAmount: BigInt(o.fundAmount),
       durationMs: o.duration,
       ...(o.txs !== undefined ? { txCount: o.txs } : {}),
       warmupMs: o.warmup,
@@ -129,6 +190,23 @@ export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
     });
   const report = { resultsDir: o.out };
   const config = { ...o, verifyRatePerSecond, threads };
+  if (devnetSweep) {
+    const { sweep, failure } = await runConsensusSweep({
+      configs: devnetSweep,
+      repeats: o.repeats,
+      run: (c, k) => run({ kind: "saturate" }, `saturation ${c.consensus}:${c.nodes}`, k, c),
+      log,
+    });
+    if (sweep.points.length > 0) {
+      const written = await writeBenchReport(
+        { kind: "sweep", name: `${o.workload}-consensus-sweep`, config, sweep },
+        report,
+      );
+      log(`results: ${written.dir}${failure ? " (the configurations measured before the failure)" : ""}`);
+    }
+    if (failure) throw new Error(`consensus sweep stopped at ${failure.label}: ${failure.error.message}`);
+    return sweep.points.every((p) => p.runs.every((r) => r.checks.every((c) => c.passed)));
+  }
   if (o.sweepRates) {
     const rates = parseRateList(o.sweepRates);
     let saturation = 0;

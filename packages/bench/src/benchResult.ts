@@ -33,6 +33,10 @@ export interface TimelinePoint {
 export interface BenchRunResult {
   /** "transfer", "smallbank", "noop". */
   workload: string;
+  /** Consensus plugin of the devnet the harness launched; absent when it drove a node given by URL. */
+  consensus?: string;
+  /** Nodes of that devnet (all in one process); absent when it drove a node given by URL. */
+  nodes?: number;
   /** ISO time the measured window began. */
   startedAt: string;
   /** Length of the measured window, warm-up excluded. */
@@ -83,6 +87,11 @@ export interface SweepResult {
   xLabel: string;
   /** Log x axis on charts (for rates spanning decades). */
   xLog?: boolean;
+  /**
+   * The points are categories, not numbers (e.g. consensus configurations): each point's `x` is its index and its
+   * `label` names it; charts draw bars over a categorical axis.
+   */
+  categorical?: boolean;
   points: SweepPoint[];
 }
 
@@ -130,6 +139,8 @@ export interface SweepPointSummary {
   dropped: RepeatSummary;
   cpuSeconds: RepeatSummary;
   peakRssBytes: RepeatSummary;
+  /** Bytes on disk at the end of each run; `null` unless every run measured them (a node given by URL is not). */
+  diskBytes: RepeatSummary | null;
   /** Runs of this point whose checks all passed. */
   passed: number;
 }
@@ -152,6 +163,7 @@ export function summarizeSweepPoint(point: SweepPoint): SweepPointSummary {
     dropped: of((r) => totalCount(r.dropped)),
     cpuSeconds: of(totalCpuSeconds),
     peakRssBytes: of(peakRssBytes),
+    diskBytes: point.runs.every((r) => r.diskBytes !== null) ? of((r) => r.diskBytes ?? 0) : null,
     passed: point.runs.filter(runPassed).length,
   };
 }

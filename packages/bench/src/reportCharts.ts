@@ -47,13 +47,15 @@ export function runCharts(name: string, run: BenchRunResult): ChartFile[] {
 
 /**
  * A sweep's charts: `tps.svg` (committed TPS left, p99 latency right, both median with min–max bars, plus the
- * ideal committed = offered line when the sweep is over the offered rate) and `latency.svg` (p50, p95, p99).
+ * ideal committed = offered line when the sweep is over the offered rate) and `latency.svg` (p50, p95, p99). A
+ * categorical sweep draws bars (TPS; p50, p95, p99 side by side) with one category per point, named by its label.
  */
 export function sweepCharts(
   name: string,
   sweep: SweepResult,
   points: readonly SweepPointSummary[],
 ): ChartFile[] {
+  if (sweep.categorical) return categoricalSweepCharts(name, sweep, points);
   const tpsSeries: ChartSeries[] = [
     { name: "committed TPS", points: points.map((p) => spreadPoint(p.x, p.committedTps)) },
     { name: "p99 latency (ms)", yAxis: "right", points: points.map((p) => spreadPoint(p.x, p.p99Ms)) },
@@ -82,6 +84,42 @@ export function sweepCharts(
       { name: "p50", points: points.map((p) => spreadPoint(p.x, p.p50Ms)) },
       { name: "p95", points: points.map((p) => spreadPoint(p.x, p.p95Ms)) },
       { name: "p99", points: points.map((p) => spreadPoint(p.x, p.p99Ms)) },
+    ],
+  });
+  return [
+    { file: "tps.svg", svg: tps },
+    { file: "latency.svg", svg: latency },
+  ];
+}
+
+/** The charts of a categorical sweep: the points in the order given, point i in category i. */
+function categoricalSweepCharts(
+  name: string,
+  sweep: SweepResult,
+  points: readonly SweepPointSummary[],
+): ChartFile[] {
+  const categories = points.map((p) => p.label);
+  const at = (f: (p: SweepPointSummary) => RepeatSummary) => points.map((p, i) => spreadPoint(i, f(p)));
+  const tps = lineChartSvg({
+    title: `${name}: committed TPS and p99 latency per ${sweep.xLabel}`,
+    xLabel: sweep.xLabel,
+    yLabel: "committed TPS",
+    yRightLabel: "p99 latency (ms)",
+    categories,
+    series: [
+      { name: "committed TPS", style: "bar", points: at((p) => p.committedTps) },
+      { name: "p99 latency (ms)", yAxis: "right", points: at((p) => p.p99Ms) },
+    ],
+  });
+  const latency = lineChartSvg({
+    title: `${name}: latency percentiles per ${sweep.xLabel}`,
+    xLabel: sweep.xLabel,
+    yLabel: "submit → final latency (ms)",
+    categories,
+    series: [
+      { name: "p50", style: "bar", points: at((p) => p.p50Ms) },
+      { name: "p95", style: "bar", points: at((p) => p.p95Ms) },
+      { name: "p99", style: "bar", points: at((p) => p.p99Ms) },
     ],
   });
   return [

@@ -43,6 +43,11 @@ function spread(s: RepeatSummary, decimals = 1): string {
   return s.min === s.max ? med : `${med} (${formatFigure(s.min, decimals)}–${formatFigure(s.max, decimals)})`;
 }
 
+/** A byte figure's spread in MiB. */
+function spreadMib(s: RepeatSummary): string {
+  return spread({ ...s, min: s.min / MIB, median: s.median / MIB, max: s.max / MIB });
+}
+
 function reasons(counts: CountsByReason): string {
   const entries = Object.entries(counts).filter(([, n]) => n > 0);
   if (entries.length === 0) return "0";
@@ -52,6 +57,9 @@ function reasons(counts: CountsByReason): string {
 function runTable(run: BenchRunResult): string[] {
   const rows: string[][] = [
     ["Workload", run.workload],
+    ...(run.consensus !== undefined && run.nodes !== undefined
+      ? [["Consensus", `${run.consensus}, ${run.nodes} ${run.nodes === 1 ? "node" : "nodes (one process)"}`]]
+      : []),
     [
       "Measured window",
       `${formatFigure(run.durationSeconds)} s (warm-up ${formatFigure(run.warmupSeconds)} s)`,
@@ -125,6 +133,7 @@ export function sweepTable(xLabel: string, points: readonly SweepPointSummary[])
       "dropped",
       "CPU s",
       "peak RSS MiB",
+      "disk MiB",
       "passed",
     ],
     points.map((p) => [
@@ -140,12 +149,8 @@ export function sweepTable(xLabel: string, points: readonly SweepPointSummary[])
       spread(p.rejected, 0),
       spread(p.dropped, 0),
       spread(p.cpuSeconds, 2),
-      spread({
-        ...p.peakRssBytes,
-        min: p.peakRssBytes.min / MIB,
-        median: p.peakRssBytes.median / MIB,
-        max: p.peakRssBytes.max / MIB,
-      }),
+      spreadMib(p.peakRssBytes),
+      p.diskBytes === null ? "–" : spreadMib(p.diskBytes),
       `${p.passed}/${p.repeats}`,
     ]),
   );

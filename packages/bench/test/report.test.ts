@@ -121,6 +121,27 @@ describe("writeBenchReport", () => {
     expect(svg).not.toContain("NaN");
   });
 
+  it("names the consensus and node count of a devnet the harness launched", async () => {
+    const written = await writeBenchReport(
+      { kind: "run", name: "bft", config: {}, run: run({ consensus: "bft", nodes: 4 }) },
+      { resultsDir: dir, now, machine, gitCommit: null },
+    );
+    const md = await readFile(join(written.dir, "summary.md"), "utf8");
+    expect(md).toContain("| Consensus | bft, 4 nodes (one process) |");
+    expect(written.results).toMatchObject({ run: { consensus: "bft", nodes: 4 } });
+    const solo = await writeBenchReport(
+      { kind: "run", name: "solo", config: {}, run: run({ consensus: "solo", nodes: 1 }) },
+      { resultsDir: dir, now, machine, gitCommit: null },
+    );
+    expect(await readFile(join(solo.dir, "summary.md"), "utf8")).toContain("| Consensus | solo, 1 node |");
+    // A node driven by URL: the harness does not know what it runs.
+    const byUrl = await writeBenchReport(
+      { kind: "run", name: "by url", config: {}, run: run() },
+      { resultsDir: dir, now, machine, gitCommit: null },
+    );
+    expect(await readFile(join(byUrl.dir, "summary.md"), "utf8")).not.toContain("| Consensus |");
+  });
+
   it("marks a run whose check failed, and writes no chart without a timeline", async () => {
     const failed = run({
       workload: "smallbank",

@@ -228,3 +228,88 @@ describe("lineChartSvg", () => {
     for (const s of series) expect(svg).toContain(`>${s.name}</text>`);
   });
 });
+
+describe("lineChartSvg on a categorical axis", () => {
+  const categories = ["solo:1", "bft:4", "bft:7", "dpos:4"];
+  const rects = (svg: string) => svg.match(/<rect [^>]*fill-opacity="0.85"\/>/g) ?? [];
+
+  it("draws one bar per category, labels every category and value, and joins nothing with lines", () => {
+    const svg = lineChartSvg({
+      ...base,
+      xLabel: "consensus:nodes",
+      categories,
+      series: [
+        {
+          name: "committed TPS",
+          style: "bar",
+          points: [
+            { x: 0, y: 5200 },
+            { x: 1, y: 2100, yMin: 2000, yMax: 2300 },
+            { x: 2, y: 1500 },
+            { x: 3, y: 1800 },
+          ],
+        },
+        { name: "p99 latency (ms)", yAxis: "right", points: [0, 1, 2, 3].map((x) => ({ x, y: 300 + x })) },
+      ],
+    });
+    expectCleanSvg(svg);
+    // Four bars plus the legend's swatch of the bar series.
+    expect(rects(svg)).toHaveLength(5);
+    for (const c of categories) expect(svg).toContain(`text-anchor="middle">${c}</text>`);
+    for (const v of ["5.2k", "2.1k", "1.5k", "1.8k"]) expect(svg).toContain(`font-size="10">${v}</text>`);
+    expect(svg).not.toContain("<polyline");
+    expect(svg.match(/<circle /g)).toHaveLength(5); // four p99 points and their legend marker
+    expect(svg.match(/<path d="M/g)).toHaveLength(1); // the one point with a spread
+    expect(svg).toContain(">p99 latency (ms)</text>");
+  });
+
+  it("sets the bars of several series side by side inside their category's band", () => {
+    const series = ["p50", "p95", "p99"].map((name, k) => ({
+      name,
+      style: "bar" as const,
+      points: categories.map((_, x) => ({ x, y: (k + 1) * 100 + x })),
+    }));
+    const svg = lineChartSvg({ ...base, categories, series });
+    expectCleanSvg(svg);
+    const bars = rects(svg).filter((r) => !r.includes('width="12"'));
+    expect(bars).toHaveLength(12);
+    const xs = bars.map((r) => Number(/ x="([\d.]+)"/.exec(r)?.[1]));
+    const widths = bars.map((r) => Number(/ width="([\d.]+)"/.exec(r)?.[1]));
+    // Series by series (p50's four bars, then p95's, then p99's): within a category each bar starts where the
+    // previous series' bar ends, and categories go left to right.
+    for (let c = 0; c < 4; c++) {
+      expect(xs[4 + c]).toBeCloseTo(xs[c] + widths[c], 1);
+      expect(xs[8 + c]).toBeCloseTo(xs[4 + c] + widths[4 + c], 1);
+      if (c > 0) expect(xs[c]).toBeGreaterThan(xs[c - 1] + 3 * widths[c - 1]);
+    }
+  });
+
+  it("leaves out points off the list of categories, and says no data when none is left", () => {
+    const svg = lineChartSvg({
+      ...base,
+      categories: ["a", "b"],
+      series: [
+        {
+          name: "tps",
+          style: "bar",
+          points: [
+            { x: -1, y: 1 },
+            { x: 0.5, y: 1 },
+            { x: 1, y: 4 },
+            { x: 2, y: 9 },
+          ],
+        },
+      ],
+    });
+    expectCleanSvg(svg);
+    expect(rects(svg)).toHaveLength(2); // the bar of "b" and the legend swatch
+    expect(svg).not.toContain("no data");
+    const empty = lineChartSvg({
+      ...base,
+      categories: [],
+      series: [{ name: "tps", style: "bar", points: [] }],
+    });
+    expectCleanSvg(empty);
+    expect(empty).toContain("no data");
+  });
+});

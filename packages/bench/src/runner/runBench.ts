@@ -1,6 +1,7 @@
 import type { Ed25519KeyPair } from "@vshard/crypto";
 import { ApiClient } from "@vshard/node";
 import type { BenchCheck, BenchRunResult, ProcessUsage, TimelinePoint } from "../benchResult.ts";
+import { type DevnetConfig, devnetLabel, isSoloDevnet } from "../devnetConfig.ts";
 import { efficiency } from "../efficiency.ts";
 import { LatencyHistogram } from "../latencyHistogram.ts";
 import type { ProgressLine } from "../progressBar.ts";
@@ -21,6 +22,10 @@ export interface BenchRunOptions {
   load: OfferedLoad;
   /** Existing node to drive; without it the harness launches one. */
   url?: string;
+  /** Without `url`: the devnet the harness launches (plugin, node count); solo × 1 by default. */
+  devnet?: DevnetConfig;
+  /** Base units each account receives from a launched cluster's faucet; {@link DEFAULT_FUND_AMOUNT} by default. */
+  fundAmount?: bigint;
   durationMs: number;
   /** Bound the measured window by a tx count instead of `durationMs` (approximate at saturation). */
   txCount?: number;
@@ -39,6 +44,12 @@ export interface BenchRunOptions {
   phaseLabel: string;
 }
 
+/**
+ * What each account gets from a launched cluster's faucet: 10^9 covers any run at fee 1 (and transfer amount 1), and
+ * 10,000 accounts take 10^13 of the faucet's 10^15.
+ */
+export const DEFAULT_FUND_AMOUNT = 1_000_000_000n;
+
 /** Most txs per POST: a tenth of a block, so batches flow while a block is being built. */
 const MAX_BATCH = 500;
 /** Concurrent POSTs: enough to keep both the HTTP parser and the verify pool busy. */
@@ -53,18 +64,29 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
     ? null
     : await launchNode({
         accounts: workload.genesisAccounts(),
+        ...(opts.devnet ? { devnet: opts.devnet } : {}),
         blockIntervalMs: opts.blockIntervalMs,
         cpuProfDir: opts.cpuProfDir,
       });
   const url = opts.url ?? (node as LaunchedNode).url;
-  if (node) log(`node started at ${url} (data ${node.dataDir})`);
+  if (node)
+    log(
+      isSoloDevnet(node.devnet)
+        ? `node started at ${url} (data ${node.dataDir})`
+        : `${node.devnet.nodes} ${node.devnet.consensus} nodes started in one process, node-0 at ${url} (data ${node.dataDir})`,
+    );
   const tracker = new FinalityTracker(url);
   try {
     await tracker.start();
-    if (opts.url && opts.funding)
+    const funding = opts.url
+      ? opts.funding
+      : node?.funder
+        ? { funder: node.funder, amount: opts.fundAmount ?? DEFAULT_FUND_AMOUNT }
+        : undefined;
+    if (funding)
       await fundAccounts({
         url,
-        ...opts.funding,
+        ...funding,
         accounts: workload.genesisAccounts(),
         tracker,
         drainMs: opts.drainMs,
@@ -76,7 +98,7 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
     const txs = signInChunks(workload, count, log);
     const meters = [
       new ProcessMeter("bench client", process.pid),
-      ...(node ? [new ProcessMeter("node", node.pid)] : []),
+      ...(node ? [new ProcessMeter(nodeProcessName(node.devnet), node.pid)] : []),
     ];
     for (const m of meters) await m.start();
     const schedule = opts.load.kind === "open" ? opts.load.schedule : null;
@@ -127,7 +149,11 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
         : opts.durationMs;
     const result = measure(txs, record, tracker, { ...opts, durationMs });
     result.processes = processes;
-    if (node) result.diskBytes = await node.diskBytes();
+    if (node) {
+      result.diskBytes = await node.diskBytes();
+      result.consensus = node.devnet.consensus;
+      result.nodes = node.devnet.nodes;
+    }
     const stats = (await new ApiClient(url).request("GET", "/v1/node/stats")) as {
       storage: { compressionRatio: number | null };
     };
@@ -142,6 +168,11 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
     await tracker.stop();
     await node?.stop();
   }
+}
+
+/** "node" for the single solo node; "nodes (bft:4)" for a cluster, whose nodes all live in that one process. */
+function nodeProcessName(devnet: DevnetConfig): string {
+  return isSoloDevnet(devnet) ? "node" : `nodes (${devnetLabel(devnet)})`;
 }
 
 /** How long to send and how many txs to sign: by time, or by count (warm-up txs added). */

@@ -190,8 +190,9 @@ export class ShardChain implements ConsensusApp {
           skipInvalid: true,
         },
       );
-      // A tx that fails on a branch may be valid on the committed chain: only drop it when building on the head.
-      if (!branch) for (const { tx } of assembled.execution.rejected) this.mempool.remove(tx.hashHex);
+      // A failed tx is dropped, except a nonce mismatch on a branch: the branch may just not have reached its nonce.
+      for (const { tx, error } of assembled.execution.rejected)
+        if (!branch || error.code !== "TX_ERROR_NONCE_MISMATCH") this.mempool.remove(tx.hashHex);
       return assembled;
     });
   }
