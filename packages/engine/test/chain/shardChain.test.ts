@@ -149,6 +149,24 @@ describe("ShardChain", () => {
     expect(follower.chain.head().height).toBe(1);
   });
 
+  it("skips re-verifying a tx it admitted, but not one that only shares its hash", async () => {
+    const leader = await openChain();
+    const follower = await openChain();
+    const tx = transfer(1, 2, 10n, 0);
+    await leader.chain.submitTxs([tx]);
+    await follower.chain.submitTxs([tx]);
+    const { block } = await proposeOne(leader.chain);
+    // Same tx fields (same hash) as the admitted one, different signature bytes: verified, and refused.
+    const forged = tamper(block, (b) => {
+      b.txs[0].signature[5] ^= 1;
+    });
+    await expect(follower.chain.processProposal(forged)).rejects.toMatchObject({
+      code: "BLOCK_ERROR_BAD_SIGNATURE",
+    });
+    await follower.chain.commitBlock(await follower.chain.processProposal(block));
+    expect(follower.chain.head().height).toBe(1);
+  });
+
   it("admission reports each refusal with its code", async () => {
     const { chain } = await openChain();
     const forged = transfer(0, 1, 1n, 0);
