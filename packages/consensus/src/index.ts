@@ -1,3 +1,5 @@
+export * from "./bft/index.ts";
+export * from "./dpos/index.ts";
 export * from "./registry.ts";
 export * from "./solo/soloConsensus.ts";
 export * from "./sync/blockSync.ts";

@@ -111,7 +111,8 @@ export class BlockSync {
     if (!this.running) return;
     this.announce();
     const { clock } = this.modules;
-    if (this.outstanding && clock.now() - this.outstanding.at > this.opts.requestTimeoutMs) this.outstanding = null;
+    if (this.outstanding && clock.now() - this.outstanding.at > this.opts.requestTimeoutMs)
+      this.outstanding = null;
     this.cancelTimer = clock.setTimer(this.opts.statusIntervalMs, () => this.tick());
   }
 
@@ -160,7 +161,8 @@ export class BlockSync {
       blocks.push(encoded);
       bytes += encoded.length;
     }
-    if (blocks.length > 0 && this.running) this.modules.channel.send(from, SYNC_BLOCKS, encodeTuple([blocks]));
+    if (blocks.length > 0 && this.running)
+      this.modules.channel.send(from, SYNC_BLOCKS, encodeTuple([blocks]));
   }
 
   private async onResponse(from: string, data: Uint8Array): Promise<void> {
