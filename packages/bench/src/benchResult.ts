@@ -58,6 +58,11 @@ export interface BenchRunResult {
   efficiency: number;
   /** Refused at submission, by reason (the API's error code). */
   rejected: CountsByReason;
+  /**
+   * Resends of txs the node refused only because it was busy (TX_ERROR_NODE_BUSY), over the whole drive like
+   * `rejected`; such a tx is rejected only if the send window closed before it was resent. Absent in older results.
+   */
+  busyRetries?: number;
   /** Accepted but never final within the window, by reason (timeout, evicted, …). */
   dropped: CountsByReason;
   processes: ProcessUsage[];

@@ -16,11 +16,13 @@ export function printRunSummary(r: BenchRunResult, log: (line: string) => void):
     `  latency         p50 ${fmt(l.p50)} ms  p95 ${fmt(l.p95)} ms  p99 ${fmt(l.p99)} ms  max ${fmt(l.max)} ms  (submit → final)`,
   );
   log(
-    `  efficiency      ${fmt(r.efficiency, 3)}  = ${fmt(r.committedTps)} tx/s × ${r.signatureChecksPerTx} check/tx ÷ ${fmt(r.verifyRatePerSecond)} verifies/s (this machine, all cores)`,
+    `  efficiency      ${fmt(r.efficiency, 3)}  = ${fmt(r.committedTps)} tx/s × ${r.signatureChecksPerTx} check/tx${(r.nodes ?? 1) > 1 ? ` (one per node of the ${r.nodes}-node cluster in this process)` : ""} ÷ ${fmt(r.verifyRatePerSecond)} verifies/s (this machine, all cores)`,
   );
   const rejected = totalCount(r.rejected);
   const dropped = totalCount(r.dropped);
-  log(`  rejected        ${fmt(rejected)}${rejected ? `  ${JSON.stringify(r.rejected)}` : ""}`);
+  log(
+    `  rejected        ${fmt(rejected)}${rejected ? `  ${JSON.stringify(r.rejected)}` : ""}  retried (node busy) ${fmt(r.busyRetries ?? 0)}`,
+  );
   log(`  dropped         ${fmt(dropped)}${dropped ? `  ${JSON.stringify(r.dropped)}` : ""}`);
   for (const p of r.processes)
     log(

@@ -76,6 +76,7 @@ function runTable(run: BenchRunResult): string[] {
       `${formatFigure(run.efficiency, 3)} (${formatFigure(run.signatureChecksPerTx, 2)} checks/tx, ${formatFigure(run.verifyRatePerSecond, 0)} verify/s)`,
     ],
     ["Rejected", reasons(run.rejected)],
+    ["Retried (node busy)", formatFigure(run.busyRetries ?? 0, 0)],
     ["Dropped", reasons(run.dropped)],
     ["CPU seconds", formatFigure(totalCpuSeconds(run), 2)],
     ["Peak RSS", mib(peakRssBytes(run))],
@@ -177,6 +178,9 @@ export function renderSummaryMarkdown(file: BenchResultsFile, chartFiles: readon
     lines.push(...sweepTable(file.sweep.xLabel, file.sweepSummary ?? []));
     const rejected = mergeCounts(runs.map((r) => r.rejected));
     const dropped = mergeCounts(runs.map((r) => r.dropped));
+    const busyRetries = runs.reduce((a, r) => a + (r.busyRetries ?? 0), 0);
+    if (busyRetries > 0)
+      lines.push("", `Retried (node busy) over all runs: ${formatFigure(busyRetries, 0)} resends.`);
     const all = [...new Set([...Object.keys(rejected), ...Object.keys(dropped)])].sort();
     if (all.length > 0) {
       lines.push("", "Rejected and dropped over all runs, by reason:", "");
