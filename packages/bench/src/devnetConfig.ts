@@ -19,7 +19,7 @@ export interface DevnetConfig {
 export const DEFAULT_DEVNET: DevnetConfig = { consensus: "solo", nodes: 1 };
 
 /** `--sweep-consensus` given without a list: the single node against the smallest committee of each multi-node plugin. */
-export const DEFAULT_CONSENSUS_SWEEP = "solo:1,bft:4,dpos:4";
+export const DEFAULT_CONSENSUS_SWEEP = "solo:1,bft:4,bft:7,dpos:4";
 
 function isPlugin(name: string): name is ConsensusPluginName {
   return (CONSENSUS_PLUGINS as readonly string[]).includes(name);
