@@ -14,6 +14,7 @@ import { transfer } from "../helpers/testNetwork.ts";
 const plugins = [
   { name: "solo", nodes: 1, params: { blockIntervalMs: 250 } },
   { name: "bft", nodes: 4, params: {} },
+  { name: "bft", nodes: 7, params: {} },
   { name: "dpos", nodes: 4, params: { producers: 4, slotMs: 250, epochLength: 40 } },
 ];
 

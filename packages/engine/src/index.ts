@@ -5,6 +5,7 @@ export * from "./chain/genesisBlock.ts";
 export * from "./chain/prepareTx.ts";
 export * from "./chain/shardChain.ts";
 export type { SubmitResult } from "./chain/txAdmission.ts";
+export type { TxStatus } from "./chain/txStatus.ts";
 export * from "./consensus/clock.ts";
 export * from "./consensus/interface.ts";
 export * from "./errors.ts";

@@ -1,4 +1,4 @@
-import { bytesEqual, bytesToHex, hexToBytes, type SignatureVerifier } from "@vshard/crypto";
+import { bytesEqual, bytesToHex, type SignatureVerifier } from "@vshard/crypto";
 import type { BodyStats, ChainHead, LedgerDb } from "@vshard/storage";
 import {
   type Account,
@@ -14,11 +14,11 @@ import {
 } from "@vshard/types";
 import type { ConsensusApp, ProposalContext } from "../consensus/interface.ts";
 import { BlockError } from "../errors.ts";
-import { smallbankRecordKey, type TxOutcome } from "../execution/smallbank.ts";
+import { smallbankRecordKey } from "../execution/smallbank.ts";
 import { Mempool } from "../mempool/index.ts";
 import { SparseMerkleTree, type StateProof } from "../state/index.ts";
 import { type AssembledBlock, assembleBlock, stateKeyOf } from "./assembleBlock.ts";
-import { blockCommitOf, outcomeOfLocation } from "./blockCommit.ts";
+import { blockCommitOf } from "./blockCommit.ts";
 import type { ChainOptions } from "./chainOptions.ts";
 import { checkProposal } from "./checkProposal.ts";
 import { type Genesis, genesisSupply } from "./genesis.ts";
@@ -32,6 +32,7 @@ import {
 } from "./stateCheckpoints.ts";
 import { type CachedStateLoaders, createStateLoaders } from "./stateLoaders.ts";
 import { type SubmitResult, TxAdmission } from "./txAdmission.ts";
+import { type TxStatus, txStatusOf } from "./txStatus.ts";
 
 /** Emitted after each block commit (and again when finality advances). */
 export interface ChainEvent {
@@ -42,20 +43,6 @@ export interface ChainEvent {
   /** Hashes (hex) of the block's txs in order, computed once during execution. */
   txHashes?: string[];
 }
-
-/** Where a transaction stands. */
-export type TxStatus =
-  | { status: "pending"; stx: SignedTx }
-  | {
-      status: "included" | "final";
-      stx: SignedTx;
-      height: number;
-      index: number;
-      blockHash: Uint8Array;
-      fee: bigint;
-      /** `aborted`: included and charged, but its operation changed nothing. */
-      outcome: TxOutcome;
-    };
 
 /**
  * One shard chain on one node: committed state in the LedgerDb, the mempool, and the ABCI-like lifecycle that a
@@ -312,24 +299,8 @@ export class ShardChain implements ConsensusApp {
   }
 
   /** Pending, included or final, with where it was included and what it did. */
-  async getTx(hashHex: string): Promise<TxStatus | null> {
-    const pending = this.mempool.get(hashHex);
-    if (pending) return { status: "pending", stx: pending.stx };
-    const loc = await this.db.getTxLocation(hexToBytes(hashHex));
-    if (!loc) return null;
-    const block = await this.db.getBlock(loc.blockHash);
-    if (!block) return null;
-    const stx = block.txs[loc.index];
-    const status = loc.height <= this.finalized ? "final" : "included";
-    return {
-      status,
-      stx,
-      height: loc.height,
-      index: loc.index,
-      blockHash: loc.blockHash,
-      fee: stx.tx.fee,
-      outcome: outcomeOfLocation(loc),
-    };
+  getTx(hashHex: string): Promise<TxStatus | null> {
+    return txStatusOf(hashHex, { mempool: this.mempool, db: this.db, finalized: this.finalized });
   }
 
   /** A committed block by height or hash. */
