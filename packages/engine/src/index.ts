@@ -7,6 +7,7 @@ export * from "./chain/shardChain.ts";
 export type { SubmitResult } from "./chain/txAdmission.ts";
 export type { TxStatus } from "./chain/txStatus.ts";
 export * from "./consensus/clock.ts";
+export * from "./consensus/consensusAppWith.ts";
 export * from "./consensus/interface.ts";
 export * from "./errors.ts";
 export * from "./execution/executeTxs.ts";

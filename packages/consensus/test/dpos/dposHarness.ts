@@ -6,6 +6,7 @@ import {
 } from "@vshard/crypto";
 import {
   type ConsensusApp,
+  consensusAppWith,
   defaultChainOptions,
   type Genesis,
   genesisFromJson,
@@ -135,29 +136,16 @@ export class DposNet {
 
   /** The chain seen by the plugin, except that txs it submits reach every node (as the runtime's gossip does). */
   private gossipingApp(chain: ShardChain): ConsensusApp {
-    return {
-      head: () => chain.head(),
-      headTime: () => chain.headTime(),
-      finalizedHeight: () => chain.finalizedHeight(),
-      prepareProposal: (ctx) => chain.prepareProposal(ctx),
-      processProposal: (block, ancestors) => chain.processProposal(block, ancestors),
-      commitBlock: (assembled) => chain.commitBlock(assembled),
-      markFinalized: (height) => chain.markFinalized(height),
-      getBlock: (height) => chain.getBlock(height),
-      getAccounts: (addresses, ancestors) => chain.getAccounts(addresses, ancestors),
-      loadConsensusData: (name) => chain.loadConsensusData(name),
-      saveConsensusData: (name, value) => chain.saveConsensusData(name, value),
-      submitTxs: async (stxs) => {
-        const [mine, ...others] = [
-          chain,
-          ...this.running()
-            .map((n) => n.chain)
-            .filter((c) => c !== chain),
-        ];
-        for (const c of others) await c.submitTxs(stxs);
-        return mine.submitTxs(stxs);
-      },
-    };
+    return consensusAppWith(chain, async (stxs) => {
+      const [mine, ...others] = [
+        chain,
+        ...this.running()
+          .map((n) => n.chain)
+          .filter((c) => c !== chain),
+      ];
+      for (const c of others) await c.submitTxs(stxs);
+      return mine.submitTxs(stxs);
+    });
   }
 }
 

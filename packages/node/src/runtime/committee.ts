@@ -1,4 +1,10 @@
-import type { Committee, ConsensusApp, Genesis, ShardChain } from "@vshard/engine";
+import {
+  type Committee,
+  type ConsensusApp,
+  consensusAppWith,
+  type Genesis,
+  type ShardChain,
+} from "@vshard/engine";
 import type { TxGossip } from "./txGossip.ts";
 
 /**
@@ -20,18 +26,5 @@ export function genesisCommittee(genesis: Genesis, plugin: string): Committee {
 
 /** The chain as its plugin sees it: the chain itself, except that txs the plugin submits are gossiped too. */
 export function consensusAppOf(chain: ShardChain, gossip: TxGossip): ConsensusApp {
-  return {
-    head: () => chain.head(),
-    headTime: () => chain.headTime(),
-    finalizedHeight: () => chain.finalizedHeight(),
-    prepareProposal: (ctx) => chain.prepareProposal(ctx),
-    processProposal: (block, ancestors) => chain.processProposal(block, ancestors),
-    commitBlock: (assembled) => chain.commitBlock(assembled),
-    markFinalized: (height) => chain.markFinalized(height),
-    getBlock: (height) => chain.getBlock(height),
-    getAccounts: (addresses, ancestors) => chain.getAccounts(addresses, ancestors),
-    loadConsensusData: (name) => chain.loadConsensusData(name),
-    saveConsensusData: (name, value) => chain.saveConsensusData(name, value),
-    submitTxs: (stxs) => gossip.submit(stxs),
-  };
+  return consensusAppWith(chain, (stxs) => gossip.submit(stxs));
 }
