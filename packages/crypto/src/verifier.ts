@@ -4,9 +4,18 @@ import type { SignatureSet } from "./signatureSet.ts";
  * Verifies signature sets, in the calling thread or on worker threads. One interface with several
  * implementations and one shared test suite (test/verifierSuite.ts), as Lodestar does for BLS.
  */
+/** Options of one verify call. */
+export interface VerifyOptions {
+  /** Ahead of every queued job without priority. */
+  priority?: boolean;
+}
+
 export interface SignatureVerifier {
-  /** One answer per set, in the same order; a malformed set is `false`, never an error. */
-  verify(sets: SignatureSet[]): Promise<boolean[]>;
+  /**
+   * One answer per set, in the same order; a malformed set is `false`, never an error. `priority` work (a block's
+   * signatures, which consensus waits on) goes ahead of queued ordinary work (transactions arriving by gossip or API).
+   */
+  verify(sets: SignatureSet[], opts?: VerifyOptions): Promise<boolean[]>;
   /** Whether every set is valid (`true` for no sets). */
   verifyAll(sets: SignatureSet[]): Promise<boolean>;
   /**

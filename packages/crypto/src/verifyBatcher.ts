@@ -1,5 +1,5 @@
 import type { SignatureSet, VerifySetsResult } from "./signatureSet.ts";
-import { VerifierError } from "./verifier.ts";
+import { VerifierError, type VerifyOptions } from "./verifier.ts";
 
 /**
  * Counters and histograms of the verify pool, passed as `VerifyPoolMetrics | null` so that crypto
@@ -70,6 +70,12 @@ export const defaultVerifyBatcherOptions: Omit<VerifyBatcherOptions, "threads" |
  */
 export const MAX_PENDING_JOBS_PER_THREAD = 32;
 
+/**
+ * Jobs handed to the workers at once, per thread: two keeps every worker busy (the next job is already queued at
+ * the worker when one finishes) while everything else waits here, where priority work can still overtake it.
+ */
+export const DISPATCHED_JOBS_PER_THREAD = 2;
+
 interface BufferedRequest {
   sets: SignatureSet[];
   resolve(valid: boolean[]): void;
@@ -101,6 +107,9 @@ export class VerifyBatcher {
   private bufferedSets = 0;
   private timer: NodeJS.Timeout | null = null;
   private pending = 0;
+  /** Jobs handed to the runner; the others wait in `waiting`, priority first. */
+  private dispatched = 0;
+  private readonly waiting = { priority: [] as Array<() => void>, ordinary: [] as Array<() => void> };
   private closed = false;
   private drained: (() => void)[] = [];
 
@@ -126,10 +135,12 @@ export class VerifyBatcher {
     return !this.closed && this.pendingJobs < this.opts.maxPendingJobs;
   }
 
-  verify(sets: SignatureSet[]): Promise<boolean[]> {
+  verify(sets: SignatureSet[], opts: VerifyOptions = {}): Promise<boolean[]> {
     if (this.closed) return Promise.reject(new VerifierError("VERIFIER_ERROR_CLOSED", "verifier is closed"));
     if (sets.length === 0) return Promise.resolve([]);
-    if (sets.length >= this.opts.maxBufferedSets) return this.runChunked(sets);
+    // Priority work does not wait for the buffer: it is what the node is blocked on.
+    if (opts.priority === true || sets.length >= this.opts.maxBufferedSets)
+      return this.runChunked(sets, opts.priority === true);
     return new Promise<boolean[]>((resolve, reject) => {
       this.buffer.push({ sets, resolve, reject });
       this.bufferedSets += sets.length;
@@ -173,11 +184,11 @@ export class VerifyBatcher {
     );
   }
 
-  private async runChunked(sets: SignatureSet[]): Promise<boolean[]> {
+  private async runChunked(sets: SignatureSet[], priority = false): Promise<boolean[]> {
     const jobs: Promise<boolean[]>[] = [];
     let offset = 0;
     for (const size of chunkSizes(sets.length, this.opts)) {
-      jobs.push(this.runOne(sets.slice(offset, offset + size)));
+      jobs.push(this.runOne(sets.slice(offset, offset + size), priority));
       offset += size;
     }
     this.reportPending();
@@ -185,10 +196,15 @@ export class VerifyBatcher {
     return answers.length === 1 ? answers[0] : answers.flat();
   }
 
-  private async runOne(sets: SignatureSet[]): Promise<boolean[]> {
+  private async runOne(sets: SignatureSet[], priority: boolean): Promise<boolean[]> {
     this.pending++;
-    const started = performance.now();
+    let started = 0;
+    let dispatched = false;
     try {
+      // With a free slot the job goes to the runner at once (no await in between).
+      if (!this.takeSlot()) await this.waitForSlot(priority);
+      dispatched = true;
+      started = performance.now();
       const result = await this.runJob(sets);
       if (result.valid.length !== sets.length)
         throw new VerifierError("VERIFIER_ERROR_WORKER", "worker answered the wrong number of sets");
@@ -202,10 +218,30 @@ export class VerifyBatcher {
       if (error instanceof VerifierError) throw error;
       throw new VerifierError("VERIFIER_ERROR_WORKER", `verify job failed: ${String(error)}`);
     } finally {
+      if (dispatched) this.releaseSlot();
       this.pending--;
       this.reportPending();
       if (this.pending === 0) for (const resolve of this.drained.splice(0)) resolve();
     }
+  }
+
+  /** Takes a dispatch slot if fewer than `DISPATCHED_JOBS_PER_THREAD` × threads jobs are at the workers. */
+  private takeSlot(): boolean {
+    if (this.dispatched >= this.opts.threads * DISPATCHED_JOBS_PER_THREAD) return false;
+    this.dispatched++;
+    return true;
+  }
+
+  /** Resolves when a finished job hands this one its slot. */
+  private waitForSlot(priority: boolean): Promise<void> {
+    return new Promise((resolve) => this.waiting[priority ? "priority" : "ordinary"].push(resolve));
+  }
+
+  /** Hands a finished job's slot to the next waiting job, priority first. */
+  private releaseSlot(): void {
+    const next = this.waiting.priority.shift() ?? this.waiting.ordinary.shift();
+    if (next) next();
+    else this.dispatched--;
   }
 
   private reportPending(): void {

@@ -4,7 +4,7 @@ import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { packSignatureSets, type SignatureSet, type VerifySetsResult } from "./signatureSet.ts";
-import { type SignatureVerifier, VerifierError } from "./verifier.ts";
+import { type SignatureVerifier, VerifierError, type VerifyOptions } from "./verifier.ts";
 import {
   defaultVerifyBatcherOptions,
   MAX_PENDING_JOBS_PER_THREAD,
@@ -110,8 +110,8 @@ export class VerifyPool implements SignatureVerifier {
     return this.piscina.maxThreads;
   }
 
-  verify(sets: SignatureSet[]): Promise<boolean[]> {
-    return this.batcher.verify(sets);
+  verify(sets: SignatureSet[], opts: VerifyOptions = {}): Promise<boolean[]> {
+    return this.batcher.verify(sets, opts);
   }
 
   async verifyAll(sets: SignatureSet[]): Promise<boolean> {

@@ -118,6 +118,26 @@ describe("VerifyBatcher", () => {
     expect(await answers).toEqual(sets.map((_, i) => i % 3 !== 0));
   });
 
+  it("hands the workers two jobs per thread; priority work overtakes the ordinary work waiting", async () => {
+    const { jobs, runJob } = manualRunner();
+    const batcher = new VerifyBatcher({ ...opts, threads: 1, maxPendingJobs: 100 }, { runJob });
+    const job = (valid: boolean) => Array.from({ length: 32 }, () => fakeSet(valid));
+    const ordinary = [batcher.verify(job(true)), batcher.verify(job(true)), batcher.verify(job(true))];
+    expect(jobs).toHaveLength(2);
+    const urgent = batcher.verify([fakeSet(false)], { priority: true });
+    expect(jobs).toHaveLength(2);
+    jobs[0].answer();
+    await vi.waitFor(() => expect(jobs).toHaveLength(3));
+    // The priority request got the freed slot, not the third ordinary request.
+    expect(jobs[2].sets).toHaveLength(1);
+    jobs[2].answer();
+    expect(await urgent).toEqual([false]);
+    jobs[1].answer();
+    await vi.waitFor(() => expect(jobs).toHaveLength(4));
+    jobs[3].answer();
+    for (const answers of await Promise.all(ordinary)) expect(answers.every((v) => v)).toBe(true);
+  });
+
   it("rejects every request of a failed job with a VerifierError", async () => {
     const { jobs, runJob } = manualRunner();
     const batcher = new VerifyBatcher({ ...opts, maxBufferedSets: 2 }, { runJob });

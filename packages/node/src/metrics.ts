@@ -1,3 +1,4 @@
+import type { ConsensusStatus } from "@vshard/engine";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** The node's Prometheus metrics; pure packages never see prom-client, only this typed object or null. */
@@ -12,6 +13,68 @@ export interface NodeMetrics {
   blockCommitSeconds: Histogram<"chain">;
   httpRequests: Counter<"operation" | "status">;
   httpRequestSeconds: Histogram<"operation">;
+  /** Height the consensus plugin is deciding (the next block's), read from its status at each scrape. */
+  consensusHeight: Gauge<"chain">;
+  /** Round of that height, for round-based plugins (absent for the others). */
+  consensusRound: Gauge<"chain">;
+  /** The plugin's status counters (`ConsensusStatus.counters`), one series per event name. */
+  consensusEvents: Counter<"chain" | "event">;
+  /** Makes the consensus metrics of chain `chain` read `status()` whenever they are collected. */
+  trackConsensus(chain: string, status: () => ConsensusStatus): void;
+}
+
+/** Consensus plugins whose status the consensus metrics read, by chain label. */
+type ConsensusSources = Map<string, () => ConsensusStatus>;
+
+/**
+ * The consensus metrics: set from the plugins' status when the registry is collected (a stuck chain commits no block,
+ * yet its round moves, so they are read, not pushed on block events).
+ */
+function consensusMetrics(
+  sources: ConsensusSources,
+  r: Registry[],
+): Pick<NodeMetrics, "consensusHeight" | "consensusRound" | "consensusEvents"> {
+  /** Last total per series: the plugin's counters are totals, a prom-client counter only moves by increments. */
+  const seen = new Map<string, number>();
+  return {
+    consensusHeight: new Gauge({
+      name: "vshard_consensus_height",
+      help: "Height the consensus plugin is deciding (the next block's)",
+      labelNames: ["chain"],
+      registers: r,
+      collect() {
+        for (const [chain, status] of sources) this.set({ chain }, status().height);
+      },
+    }),
+    consensusRound: new Gauge({
+      name: "vshard_consensus_round",
+      help: "Consensus round of the height being decided (round-based plugins)",
+      labelNames: ["chain"],
+      registers: r,
+      collect() {
+        for (const [chain, status] of sources) {
+          const { round } = status();
+          if (round !== undefined) this.set({ chain }, round);
+        }
+      },
+    }),
+    consensusEvents: new Counter({
+      name: "vshard_consensus_events_total",
+      help: "Consensus events counted by the plugin (rounds started, view changes, blocks produced...), by event name",
+      labelNames: ["chain", "event"],
+      registers: r,
+      collect() {
+        for (const [chain, status] of sources)
+          for (const [event, total] of Object.entries(status().counters)) {
+            // inc by 0 on first sight makes a counter that has not moved yet show (e.g. no view change so far).
+            const key = `${chain}/${event}`;
+            const last = seen.get(key);
+            seen.set(key, total);
+            if (last === undefined || total > last) this.inc({ chain, event }, total - (last ?? 0));
+          }
+      },
+    }),
+  };
 }
 
 /** Creates the metrics in a registry of their own (several nodes may share a process). */
@@ -19,8 +82,13 @@ export function createNodeMetrics(): NodeMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "vshard_process_" });
   const r = [registry];
+  const sources: ConsensusSources = new Map();
   return {
     registry,
+    ...consensusMetrics(sources, r),
+    trackConsensus: (chain, status) => {
+      sources.set(chain, status);
+    },
     blocksCommitted: new Counter({
       name: "vshard_blocks_committed_total",
       help: "Blocks committed",

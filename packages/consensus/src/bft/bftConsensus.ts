@@ -12,25 +12,20 @@ import { BlockSync, defaultBlockSyncOptions } from "../sync/blockSync.ts";
 import { BftError } from "./bftError.ts";
 import { BftHeight } from "./bftHeight.ts";
 import { BftSigner } from "./bftSigner.ts";
+import { BftStats, type BftStatus } from "./bftStats.ts";
 import { applySyncedBlocks } from "./catchUp.ts";
 import { verifyBftCertificate } from "./certificate.ts";
 import { EvidenceLog } from "./evidenceLog.ts";
 import { defaultFutureMessagesOptions, FutureMessages } from "./futureMessages.ts";
+import { LockStore } from "./lockStore.ts";
 import { type BftMessage, MessageCheck } from "./messageCheck.ts";
 import { BFT_PROPOSAL, BFT_VOTE, VoteType } from "./messages.ts";
 import { type BftOptions, bftOptionsFrom } from "./options.ts";
-import { type BftStep, MAX_ROUNDS_AHEAD } from "./roundState.ts";
+import { MAX_ROUNDS_AHEAD } from "./roundState.ts";
 import { SignGuard, SignStep } from "./signGuard.ts";
 import { exceedsOneThird } from "./voteSet.ts";
 
-/** Where a bft node stands, for logs, the API and tests. */
-export interface BftStatus {
-  height: number;
-  round: number;
-  step: BftStep;
-  lockedRound: number;
-  validRound: number;
-}
+export type { BftCounters, BftStatus } from "./bftStats.ts";
 
 /**
  * Tendermint-style BFT: one height at a time, rotating proposers, BLS-signed prevotes and precommits, a block decided
@@ -47,12 +42,14 @@ export class BftConsensus implements ConsensusPlugin {
   private readonly ownIndex: number;
   private readonly signer: BftSigner | null = null;
   private guard: SignGuard | null = null;
+  private lockStore: LockStore | null = null;
   private readonly channel: ConsensusChannel;
   private readonly logger: Logger;
   private readonly check: MessageCheck;
   private readonly sync: BlockSync;
   private readonly future = new FutureMessages();
   private readonly evidenceLog: EvidenceLog;
+  private readonly stats = new BftStats();
   private current: BftHeight;
   private readonly timers = new Set<() => void>();
   private readonly unsubscribe: Array<() => void> = [];
@@ -113,6 +110,7 @@ export class BftConsensus implements ConsensusPlugin {
     if (this.running) return;
     const { app } = this.ctx;
     if (this.signer) this.guard = await SignGuard.load(app);
+    if (this.signer) this.lockStore = await LockStore.load(app);
     this.running = true;
     // Committed is final in bft: a block is committed only with a quorum certificate.
     app.markFinalized(app.head().height);
@@ -126,6 +124,7 @@ export class BftConsensus implements ConsensusPlugin {
     if (this.ownIndex < 0) this.logger.info({}, "bft: this node is not in the committee; it follows only");
     await this.enqueue(async () => {
       await this.enterHeight(app.head().height + 1, 0);
+      await this.current.restoreLock();
       // After a restart: count again the last message this member signed at this height (and send it again).
       const last = this.guard?.lastSigned();
       if (last?.height !== this.current.height) return;
@@ -152,10 +151,9 @@ export class BftConsensus implements ConsensusPlugin {
     return this.evidenceLog.all();
   }
 
-  /** The height, round and step this node is in, and its locks. */
+  /** The height, round and step this node is in, its locks, and its counters (see `BftCounters`). */
   status(): BftStatus {
-    const { height, round, step, lockedRound, validRound } = this.current.state;
-    return { height, round, step, lockedRound, validRound };
+    return this.stats.status(this.current.state);
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {
@@ -183,11 +181,12 @@ export class BftConsensus implements ConsensusPlugin {
     const { app, clock, keys, committee } = this.ctx;
     return new BftHeight(height, {
       app,
-      channel: this.channel,
+      channel: this.stats.counting(this.channel),
       members: committee.members,
       ownIndex: this.ownIndex,
       signer: this.signer,
       guard: this.guard,
+      lockStore: this.lockStore,
       opts: this.opts,
       logger: this.logger,
       build: (extraMs: number): Promise<AssembledBlock> => {
@@ -196,7 +195,7 @@ export class BftConsensus implements ConsensusPlugin {
       },
       setTimer: (ms, task) => this.setTimer(ms, task),
       feedPolkaVote: (from, data, polka) => this.handle(BFT_VOTE, from, data, false, polka),
-      addEvidence: (e) => this.evidenceLog.add(e),
+      addEvidence: (e) => this.stats.recordEvidence(this.evidenceLog, e),
       onCommitted: () => this.enterHeight(app.head().height + 1, this.opts.blockIntervalMs),
     });
   }
@@ -205,6 +204,7 @@ export class BftConsensus implements ConsensusPlugin {
   private async enterHeight(height: number, delayMs: number): Promise<void> {
     this.cancelTimers();
     this.current.close();
+    this.stats.heightEnded(this.current.state);
     const next = this.heightAt(height);
     this.current = next;
     this.check.prune(height);

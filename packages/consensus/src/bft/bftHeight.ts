@@ -11,6 +11,8 @@ import {
 import { type Block, headerHash } from "@vshard/types";
 import { type BftSigner, equivocalHash } from "./bftSigner.ts";
 import { makeBftCertificate } from "./certificate.ts";
+import { HeightLock } from "./heightLock.ts";
+import type { LockStore } from "./lockStore.ts";
 import type { BftMessage } from "./messageCheck.ts";
 import { BFT_PROPOSAL, BFT_VOTE, type BftVote, encodeVote, VoteType } from "./messages.ts";
 import { type BftOptions, bftTimeoutMs } from "./options.ts";
@@ -27,6 +29,8 @@ export interface BftHeightModules {
   signer: BftSigner | null;
   /** Refuses to sign twice for one step (null for a follower). */
   guard: SignGuard | null;
+  /** Keeps the lock across restarts (null for a follower). */
+  lockStore: LockStore | null;
   opts: BftOptions;
   logger: Logger;
   /** Builds a new block from the mempool, stamped `extraMs` after now. */
@@ -56,17 +60,26 @@ export class BftHeight {
   private readonly ownProposals = new Map<number, Uint8Array[]>();
   /** Rounds this node proposed two blocks in (fault injection): the second block's hash. */
   private readonly otherBlocks = new Map<number, string>();
+  /** Stores the lock when it changes, and takes it back after a restart (null for a follower). */
+  private readonly lock: HeightLock | null;
   private closed = false;
 
   constructor(
     readonly height: number,
     private readonly m: BftHeightModules,
   ) {
-    this.state = new RoundState(
-      height,
-      m.members.map((x) => x.weight),
-      m.ownIndex,
-    );
+    const weights = m.members.map((x) => x.weight);
+    this.state = new RoundState(height, weights, m.ownIndex);
+    const { lockStore: store, logger, feedPolkaVote } = m;
+    const blockOf = (hash: string) => this.candidates.get(hash)?.block;
+    const validate = (block: Block, hash: string) => this.validate(block, hash);
+    this.lock =
+      store && new HeightLock(height, { store, state: this.state, logger, feedPolkaVote, blockOf, validate });
+  }
+
+  /** After a restart, before the rounds start: takes back the lock stored at this height, if any (see `HeightLock`). */
+  async restoreLock(): Promise<void> {
+    await this.lock?.restore();
   }
 
   /** Ends the height: pending work and timers of it do nothing from now on. */
@@ -151,15 +164,19 @@ export class BftHeight {
   private async run(actions: BftAction[]): Promise<void> {
     const pending = [...actions];
     for (let a = pending.shift(); a && !this.closed; a = pending.shift()) {
+      // The lock is stored before anything signed after it changed is sent.
+      const stored = (await this.lock?.persist()) ?? true;
       if (a.type === "timeout") {
         const { step, round } = a;
         this.m.setTimer(bftTimeoutMs(this.m.opts, step, round), () =>
           this.closed ? Promise.resolve() : this.run(this.state.onTimeout(step, round)),
         );
-      } else if (a.type === "propose") pending.push(...(await this.propose(a.round, a.reproposal)));
-      else if (a.type === "vote") pending.push(...(await this.castVote(a.voteType, a.round, a.hash)));
-      else await this.decide(a.round, a.hash);
+      } else if (a.type === "decide") await this.decide(a.round, a.hash);
+      else if (!stored || this.closed) continue;
+      else if (a.type === "propose") pending.push(...(await this.propose(a.round, a.reproposal)));
+      else pending.push(...(await this.castVote(a.voteType, a.round, a.hash)));
     }
+    if (!this.closed) await this.lock?.persist();
   }
 
   private scheduleRebroadcast(): void {

@@ -93,6 +93,19 @@ export class RoundState<T> {
     return [...this.enterRound(0), ...this.evaluate()];
   }
 
+  /**
+   * Takes back the lock and valid value this node had at this height before a restart (their blocks found valid
+   * again); only before the rounds start, when the node cannot have locked on anything yet.
+   */
+  restoreLock(lock: Pick<RoundState<T>, "lockedRound" | "lockedHash" | "validRound" | "validHash">): void {
+    if (this.step !== "new-height") return;
+    this.lockedRound = lock.lockedRound;
+    this.lockedHash = lock.lockedHash;
+    this.validRound = lock.validRound;
+    this.validHash = lock.validHash;
+    for (const hash of [lock.lockedHash, lock.validHash]) if (hash !== null) this.validity.set(hash, true);
+  }
+
   /** Keeps the first proposal of its round; `valid` is the application's verdict on its block. */
   addProposal(p: ProposalInfo, valid: boolean): BftAction[] {
     if (!this.accepts(p.round) || this.proposals.has(p.round)) return [];

@@ -5,6 +5,7 @@ import { BlockSync, defaultBlockSyncOptions } from "../sync/blockSync.ts";
 import { BlockProducer } from "./blockProducer.ts";
 import { placementProblem, treeBlockOf } from "./blockRules.ts";
 import { BlockTree } from "./blockTree.ts";
+import { DposStats, type DposStatus } from "./dposStats.ts";
 import { EvidenceReporter } from "./evidenceReporter.ts";
 import { commitIrreversible } from "./finality.ts";
 import { DposError, type DposOptions, dposOptionsFrom } from "./options.ts";
@@ -37,6 +38,7 @@ export class DposConsensus implements ConsensusPlugin {
   private readonly orphans: OrphanPool<PendingBlock>;
   private readonly reporter: EvidenceReporter;
   private readonly producer: BlockProducer;
+  private readonly stats = new DposStats();
   /** Public keys (hex) of the committee's members: who may sign blocks at all. */
   private readonly candidates: Set<string>;
   private slots: SlotClock = { genesisTime: 0, slotMs: 1 };
@@ -80,7 +82,9 @@ export class DposConsensus implements ConsensusPlugin {
       slot: slotOf(this.slots, app.headTime()),
     };
     this.tree = new BlockTree(root, { maxDepth: this.opts.maxForkDepth });
-    await this.schedules.committedSchedule(epochOfHeight(head.height + 1, this.opts.epochLength));
+    const epoch = epochOfHeight(head.height + 1, this.opts.epochLength);
+    this.stats.schedule(epoch, await this.schedules.committedSchedule(epoch));
+    this.stats.started(slotOf(this.slots, clock.now()));
     await this.producer.load();
     this.running = true;
     if (channel) {
@@ -125,6 +129,12 @@ export class DposConsensus implements ConsensusPlugin {
     return this.reporter.evidence();
   }
 
+  /** The next height, its producers and the counters (see `DposCounters`). */
+  status(): DposStatus {
+    const height = (this.tree?.best().height ?? this.ctx.app.head().height) + 1;
+    return this.stats.status(height, this.reporter.evidence().length);
+  }
+
   /** The producers of `epoch` in slot order, as the best branch elects them (null when not known yet). */
   async producers(epoch: number): Promise<Uint8Array[] | null> {
     try {
@@ -141,14 +151,9 @@ export class DposConsensus implements ConsensusPlugin {
 
   /** Runs `task` after every task before it; resolves when it is done (errors are logged, never thrown). */
   private enqueue(task: () => Promise<void>): Promise<void> {
-    const run = this.queue.then(async () => {
-      if (!this.running) return;
-      try {
-        await task();
-      } catch (err) {
-        this.ctx.logger.error({ err }, "dpos: task failed");
-      }
-    });
+    const run = this.queue
+      .then(() => (this.running ? task() : undefined))
+      .catch((err) => this.ctx.logger.error({ err }, "dpos: task failed"));
     this.queue = run;
     return run;
   }
@@ -177,12 +182,14 @@ export class DposConsensus implements ConsensusPlugin {
     this.scheduleNextSlot();
     const tree = this.bestTree();
     const slot = slotOf(this.slots, this.ctx.clock.now());
+    this.stats.slotStarted(tree, slot);
     const best = tree.best();
     const height = best.height + 1;
     if (slot <= best.slot || height > tree.root().height + this.opts.maxForkDepth) return;
     const epoch = epochOfHeight(height, this.opts.epochLength);
     const path = tree.bestPath();
     const schedule = await this.schedules.scheduleFor(epoch, path);
+    this.stats.schedule(epoch, schedule);
     const producer = producerOfSlot(schedule, slot);
     if (!producer || !bytesEqual(producer, this.me)) return;
     const time = slotStart(this.slots, slot);
@@ -191,7 +198,7 @@ export class DposConsensus implements ConsensusPlugin {
       const header = assembled.block.header;
       const hex = bytesToHex(headerHash(header));
       await this.reporter.observe({ header, hash: hex, slot });
-      if (tree.add(treeBlockOf(hex, header, slot, assembled)).added)
+      if (this.stats.addProduced(tree, treeBlockOf(hex, header, slot, assembled)).added)
         this.ctx.channel?.publish(DPOS_BLOCK, encodeBlock(assembled.block));
     }
     await this.advanceFinality();
@@ -203,6 +210,7 @@ export class DposConsensus implements ConsensusPlugin {
       block = decodeBlock(data);
     } catch (err) {
       this.ctx.logger.debug({ from, err }, "dpos: malformed block dropped");
+      this.stats.received(false);
       return;
     }
     await this.receive({ from, block, bytes: data });
@@ -217,7 +225,8 @@ export class DposConsensus implements ConsensusPlugin {
     const hex = bytesToHex(hash);
     if (tree.has(hex) || this.orphans.has(hex)) return;
     const root = tree.root();
-    if (h.height <= root.height) return this.checkStale(h, hash, hex);
+    const slot = slotOf(this.slots, h.time);
+    if (h.height <= root.height) return this.reporter.observeStale({ header: h, hash: hex, slot }, hash);
     const parent = bytesToHex(h.parentHash);
     if (!tree.has(parent)) {
       // Only a block a candidate signed counts (junk must not fill the pool nor steer sync); at the root's height + 1
@@ -230,7 +239,7 @@ export class DposConsensus implements ConsensusPlugin {
     }
     const waiting = [{ p, hex }];
     for (let next = waiting.pop(); next; next = waiting.pop()) {
-      if (!(await this.accept(next.p, next.hex))) continue;
+      if (!this.stats.received(await this.accept(next.p, next.hex))) continue;
       for (const child of this.orphans.takeChildren(next.hex))
         waiting.push({ p: child, hex: bytesToHex(headerHash(child.block.header)) });
     }
@@ -269,16 +278,9 @@ export class DposConsensus implements ConsensusPlugin {
       this.ctx.logger.warn({ from: p.from, height: h.height, err }, "dpos: invalid block refused");
       return false;
     }
-    if (!tree.add(treeBlockOf(hex, h, slot, assembled)).added) return false;
+    if (!this.stats.add(tree, treeBlockOf(hex, h, slot, assembled)).added) return false;
     this.ctx.channel?.publish(DPOS_BLOCK, p.bytes ?? encodeBlock(p.block));
     return true;
-  }
-
-  /** A block at or below the last irreversible height only matters if it contradicts a header seen before. */
-  private async checkStale(header: Header, hash: Uint8Array, hex: string): Promise<void> {
-    const signed = { header, hash: hex, slot: slotOf(this.slots, header.time) };
-    if (this.reporter.contradicts(signed) && ed25519Verify(header.certificate, hash, header.proposer))
-      await this.reporter.observe(signed);
   }
 
   private async advanceFinality(): Promise<void> {

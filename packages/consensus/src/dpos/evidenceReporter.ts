@@ -1,4 +1,4 @@
-import { bytesToHex, type Ed25519KeyPair } from "@vshard/crypto";
+import { bytesToHex, type Ed25519KeyPair, ed25519Verify } from "@vshard/crypto";
 import type { ConsensusApp, Evidence, Logger } from "@vshard/engine";
 import { addressFromPublicKey } from "@vshard/types";
 import {
@@ -41,6 +41,16 @@ export class EvidenceReporter {
   async observe(signed: SignedHeader): Promise<void> {
     const found = this.detector.observe(signed);
     if (found) await this.report(found);
+  }
+
+  /**
+   * A header at or below the last irreversible height only matters if it contradicts one recorded: its signature is
+   * checked (`hash`: the header hash) and it is recorded only then.
+   */
+  async observeStale(signed: SignedHeader, hash: Uint8Array): Promise<void> {
+    const { header } = signed;
+    if (this.contradicts(signed) && ed25519Verify(header.certificate, hash, header.proposer))
+      await this.observe(signed);
   }
 
   /** Forgets headers below `height`. */

@@ -2,6 +2,7 @@ export * from "./blockProducer.ts";
 export * from "./blockRules.ts";
 export * from "./blockTree.ts";
 export * from "./dposConsensus.ts";
+export * from "./dposStats.ts";
 export * from "./evidence.ts";
 export * from "./evidenceReporter.ts";
 export * from "./finality.ts";

@@ -1,5 +1,5 @@
 import { bytesEqual, createEd25519Signer, ed25519Verify } from "@vshard/crypto";
-import type { ConsensusContext, ConsensusPlugin, Evidence } from "@vshard/engine";
+import type { ConsensusContext, ConsensusPlugin, ConsensusStatus, Evidence } from "@vshard/engine";
 import { type Header, headerHash } from "@vshard/types";
 
 /** Parameters of the solo plugin. */
@@ -35,6 +35,8 @@ export class SoloConsensus implements ConsensusPlugin {
   private cancelTimer: (() => void) | null = null;
   private running = false;
   private inFlight: Promise<void> = Promise.resolve();
+  /** Blocks this node produced and committed since it was created. */
+  private blocksProduced = 0;
   /** Signs headers through node:crypto: noble's signing cost ~10 ms a block in profiles, this ~50 µs. */
   private readonly signHeader: (hash: Uint8Array) => Uint8Array;
 
@@ -76,6 +78,12 @@ export class SoloConsensus implements ConsensusPlugin {
     return [];
   }
 
+  /** The next height; counter `blocksProduced`: blocks this authority committed. */
+  status(): ConsensusStatus {
+    const height = this.ctx.app.head().height + 1;
+    return { plugin: this.name, height, counters: { blocksProduced: this.blocksProduced } };
+  }
+
   private schedule(ms: number): void {
     if (!this.running) return;
     this.cancelTimer = this.ctx.clock.setTimer(ms, () => {
@@ -97,6 +105,7 @@ export class SoloConsensus implements ConsensusPlugin {
         assembled.block.header.certificate = this.signHeader(headerHash(assembled.block.header));
         const head = await app.commitBlock(assembled);
         app.markFinalized(head.height);
+        this.blocksProduced++;
       }
     } catch (err) {
       // A failed round (e.g. a storage error) is logged and retried on the next tick; the node keeps serving.

@@ -8,9 +8,12 @@ import {
 } from "@vshard/crypto";
 import {
   type Committee,
+  type ConsensusApp,
   type ConsensusPlugin,
   defaultChainOptions,
+  type Genesis,
   genesisFromJson,
+  type Logger,
   nullLogger,
   ShardChain,
 } from "@vshard/engine";
@@ -55,6 +58,8 @@ export interface BftNode {
   id: string;
   chain: ShardChain;
   plugin: BftConsensus;
+  /** The node's database: a restart opens a new chain on it. */
+  db: LedgerDb;
 }
 
 /** Nodes "n0".."n{size-1}" on one bus; the first `members` are the committee, the others follow. */
@@ -63,7 +68,7 @@ export async function createCluster(opts: {
   followers?: number;
   bus?: Partial<FakeBusOptions>;
   params?: (i: number) => Record<string, unknown>;
-}): Promise<{ clock: SimClock; bus: FakeBus; nodes: BftNode[]; committee: Committee }> {
+}): Promise<{ clock: SimClock; bus: FakeBus; nodes: BftNode[]; committee: Committee; genesis: Genesis }> {
   const clock = new SimClock();
   const bus = new FakeBus(clock, opts.bus);
   const committee = committeeOf(opts.members);
@@ -93,9 +98,37 @@ export async function createCluster(opts: {
       logger: nullLogger,
       params: opts.params?.(i) ?? {},
     });
-    nodes.push({ id, chain, plugin });
+    nodes.push({ id, chain, plugin, db });
   }
-  return { clock, bus, nodes, committee };
+  return { clock, bus, nodes, committee, genesis };
+}
+
+/**
+ * Node `index` of a cluster as after a crash: a new chain opened on its database and a new plugin (not started);
+ * `app` may stand between the plugin and the chain.
+ */
+export async function reopenNode(
+  cluster: { clock: SimClock; bus: FakeBus; committee: Committee; genesis: Genesis },
+  node: BftNode,
+  index: number,
+  opts: { app?: (chain: ShardChain) => ConsensusApp; logger?: Logger; params?: Record<string, unknown> } = {},
+): Promise<BftNode> {
+  const { db } = node;
+  const chain = await ShardChain.create(defaultChainOptions, cluster.genesis, {
+    db,
+    verifier: new SingleThreadVerifier(),
+  });
+  const plugin = new BftConsensus({
+    app: opts.app?.(chain) ?? chain,
+    chain: CHAIN,
+    committee: cluster.committee,
+    keys: memberKeys(index),
+    channel: cluster.bus.channel(node.id),
+    clock: cluster.clock,
+    logger: opts.logger ?? nullLogger,
+    params: opts.params ?? {},
+  });
+  return { id: node.id, chain, plugin, db };
 }
 
 /** `count` signed transfers from the funded user, nonces from `firstNonce`. */

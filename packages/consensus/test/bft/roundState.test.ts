@@ -138,6 +138,36 @@ describe("RoundState (Tendermint, one height)", () => {
     expect(unlocked.addProposal({ round: 2, validRound: 1, hash: B }, true)).toEqual([prevote(2, B)]);
   });
 
+  it("a lock restored before the rounds start binds as the lock it was; once started, nothing is restored", () => {
+    const lock = { lockedRound: 0, lockedHash: A, validRound: 0, validHash: A };
+    const st = node(0);
+    st.restoreLock(lock);
+    expect(st.validityOf(A)).toBe(true);
+    st.start();
+    expect(st.addProposal({ round: 0, validRound: -1, hash: B }, true)).toEqual([prevote(0, NIL)]);
+    const again = node(0);
+    again.restoreLock(lock);
+    again.start();
+    expect(again.addProposal({ round: 0, validRound: -1, hash: A }, true)).toEqual([prevote(0, A)]);
+    // Member 3 proposes in round 2: it re-proposes the restored valid block.
+    const proposer = node(3);
+    proposer.restoreLock({ lockedRound: -1, lockedHash: null, validRound: 1, validHash: B });
+    proposer.start();
+    proposer.onTimeout("propose", 0);
+    votes(proposer, Precommit, 0, [0, 1, 2], NIL);
+    proposer.onTimeout("precommit", 0);
+    votes(proposer, Precommit, 1, [0, 1, 2], NIL);
+    expect(proposer.onTimeout("precommit", 1)).toContainEqual({
+      type: "propose",
+      round: 2,
+      reproposal: { hash: B, validRound: 1 },
+    });
+    const late = node(0);
+    late.start();
+    late.restoreLock(lock);
+    expect([late.lockedRound, late.lockedHash]).toEqual([-1, null]);
+  });
+
   it("a polka older than the lock does not unlock; a claimed polka not seen is waited for", () => {
     const st = node(0);
     st.start();

@@ -54,7 +54,11 @@ export class TxAdmission implements SignatureChecker {
       if (!admitted || !bytesEqual(admitted.stx.signature, t.stx.signature)) unknown.push(i);
     });
     if (unknown.length === 0) return out;
-    const valid = await this.modules.verifier.verify(unknown.map((i) => txSignatureSet(txs[i])));
+    // Consensus waits on a block: its checks go ahead of the txs queued for admission.
+    const valid = await this.modules.verifier.verify(
+      unknown.map((i) => txSignatureSet(txs[i])),
+      { priority: true },
+    );
     unknown.forEach((i, k) => {
       out[i] = valid[k];
     });

@@ -104,6 +104,28 @@ export interface Evidence {
   second: Uint8Array;
 }
 
+/**
+ * What a plugin is doing, for the API, metrics and researchers: where it stands and monotonic totals of what it did
+ * since it was created (a restarted node starts again from 0).
+ */
+export interface ConsensusStatus {
+  /** The plugin's name. */
+  plugin: string;
+  /** The height being decided: the next block's. */
+  height: number;
+  /** Round of that height (round-based plugins). */
+  round?: number;
+  /** Step within the round (round-based plugins). */
+  step?: string;
+  /** Round this node is locked in, -1 when not locked (bft). */
+  lockedRound?: number;
+  epoch?: number;
+  /** This epoch's producers in slot order, ed25519 public keys in hex (dpos). */
+  producers?: string[];
+  /** Monotonic totals by event name (e.g. `blocksProduced`, `viewChanges`); each plugin documents its own. */
+  counters: Record<string, number>;
+}
+
 /** A consensus plugin: decides who proposes, how votes flow and when a block is final. */
 export interface ConsensusPlugin {
   readonly name: string;
@@ -113,6 +135,8 @@ export interface ConsensusPlugin {
   verifyCertificate(header: Header): boolean;
   /** Misbehaviour this node has seen, oldest first. */
   evidence(): Evidence[];
+  /** Where the plugin stands and what it has done so far; cheap enough to call on every metrics scrape. */
+  status(): ConsensusStatus;
 }
 
 /** Builds a plugin from its context; plugins are looked up by name in a registry of these. */

@@ -168,6 +168,7 @@ export class VshardNode {
 
   private trackMetrics(): void {
     const chainLabel = { chain: `${this.opts.chain.chainId}/${this.opts.chain.shard}` };
+    this.metrics.trackConsensus(chainLabel.chain, () => this.consensus.status());
     let lastBlockAt = 0;
     this.chain.subscribe((e) => {
       if (e.type === "block") {

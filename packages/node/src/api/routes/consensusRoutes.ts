@@ -2,19 +2,25 @@ import { bytesToHex } from "@vshard/crypto";
 import { addressFromPublicKey, addressToText } from "@vshard/types";
 import type { ApiContext, RouteDefinition } from "../routeDefinition.ts";
 
-/** The node's consensus: its plugin, the committee it started with, and the misbehaviour it has seen. */
+/**
+ * The node's consensus: its plugin, where it stands and what it has done (`status`, see `ConsensusStatus`), the
+ * committee it started with, and the misbehaviour it has seen.
+ */
 export function consensusRoutes(ctx: ApiContext): RouteDefinition[] {
   return [
     {
       method: "GET",
       url: "/v1/consensus",
       operationId: "getConsensus",
-      summary: "Plugin name, committee members (address, ed25519 and BLS keys), final height",
+      summary:
+        "Plugin name, final height, status (height being decided, round, step, epoch, producers, event counters) " +
+        "and committee members (address, ed25519 and BLS keys)",
       schema: {},
       async handler() {
         return {
           plugin: ctx.consensus.name,
           finalizedHeight: ctx.chain.finalizedHeight(),
+          status: ctx.consensus.status(),
           committee: ctx.committee.members.map((m) => ({
             address: addressToText(addressFromPublicKey(m.publicKey)),
             publicKey: bytesToHex(m.publicKey),
