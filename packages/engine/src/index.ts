@@ -15,5 +15,6 @@ export * from "./execution/smallbank.ts";
 export * from "./execution/staking.ts";
 export * from "./logger.ts";
 export * from "./mempool/index.ts";
+export * from "./sharding/index.ts";
 export * from "./staking/index.ts";
 export * from "./state/index.ts";

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { VSHARD_VERSION } from "../runtime/vshardNode.ts";
 import { registerBenchCommand } from "./benchCommand.ts";
+import { registerCommitteesCommand } from "./committeesCommand.ts";
 import { registerDevnetCommand } from "./devnetCommand.ts";
 import { registerKeysCommand } from "./keysCommand.ts";
 import { registerStatusCommand } from "./statusCommand.ts";
@@ -16,6 +17,7 @@ export function createProgram(): Command {
   registerTransferCommand(program);
   registerStatusCommand(program);
   registerBenchCommand(program);
+  registerCommitteesCommand(program);
   return program;
 }
 
