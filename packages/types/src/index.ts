@@ -5,6 +5,7 @@ export * from "./codec.ts";
 export * from "./errors.ts";
 export * from "./header.ts";
 export * from "./receipt.ts";
+export * from "./schema/index.ts";
 export * from "./smallbank.ts";
 export * from "./stakingPayloads.ts";
 export * from "./tx.ts";
