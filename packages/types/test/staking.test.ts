@@ -5,8 +5,6 @@ import { describe, expect, it } from "vitest";
 import {
   type Account,
   BURN_ADDRESS,
-  CodecError,
-  type CodecErrorCode,
   decodeAccount,
   decodeTx,
   EMPTY_STAKING,
@@ -20,23 +18,12 @@ import {
   txHash,
 } from "../src/index.ts";
 import { accountArb, headerArb, stakingArb } from "./arbitraries.ts";
+import { expectCodecError } from "./expectCodecError.ts";
 
 /** msgpack without the canonical rules, to write tuples by hand. */
 const loosePackr = new Packr({ useRecords: false, variableMapSize: true });
 const hex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text.replace(/\s+/g, ""), "hex"));
 const addr = (b: number) => new Uint8Array(20).fill(b);
-
-function expectCodecError(fn: () => unknown, code: CodecErrorCode, message: string): void {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CodecError);
-    expect((err as CodecError).code).toBe(code);
-    expect((err as CodecError).message).toContain(message);
-    return;
-  }
-  expect.unreachable("expected a CodecError");
-}
 
 describe("account codec with staking", () => {
   it("keeps the 2-field bytes of an account without staking or with the default staking", () => {

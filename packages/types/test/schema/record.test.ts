@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 import {
   addressToText,
   CodecError,
-  type CodecErrorCode,
   decodeRecord,
   encodeRecord,
   encodeTuple,
@@ -13,6 +12,7 @@ import {
   recordTypeIndex,
   validateRecord,
 } from "../../src/index.ts";
+import { expectCodecError } from "../expectCodecError.ts";
 import { recordArb, recordSchemaArb } from "./arbitraries.ts";
 import { expectSchemaError, type Json, loadExample, set } from "./fixtures.ts";
 
@@ -34,18 +34,6 @@ const rental = (): Json => ({
   hoursRented: 24,
   start: 1.7e12,
 });
-
-function expectCodecError(fn: () => unknown, code: CodecErrorCode, message: string): void {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CodecError);
-    expect((err as CodecError).code).toBe(code);
-    expect((err as CodecError).message).toContain(message);
-    return;
-  }
-  expect.unreachable("expected a CodecError");
-}
 
 describe("validateRecord", () => {
   it("returns the typed value of a valid GPU-rental record", () => {

@@ -3,7 +3,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   CodecError,
-  type CodecErrorCode,
   decodeSchema,
   encodeSchema,
   encodeTuple,
@@ -13,6 +12,7 @@ import {
   schemaToJson,
   schemaToTuple,
 } from "../../src/index.ts";
+import { expectCodecError } from "../expectCodecError.ts";
 import { type Json, loadExample, minimalSchemaJson, reorderKeys, set } from "./fixtures.ts";
 
 const examples = ["gpu-rental", "token-ledger"].map((name) => parseWorkerChainSchema(loadExample(name)));
@@ -30,18 +30,6 @@ function shuffleWith(seed: number): (keys: string[]) => string[] {
     }
     return a;
   };
-}
-
-function expectCodecError(fn: () => unknown, code: CodecErrorCode, message: string): void {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CodecError);
-    expect((err as CodecError).code).toBe(code);
-    expect((err as CodecError).message).toContain(message);
-    return;
-  }
-  expect.unreachable("expected a CodecError");
 }
 
 describe("schemaHash", () => {
