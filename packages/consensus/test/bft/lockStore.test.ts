@@ -10,22 +10,7 @@ import {
 } from "../../src/bft/lockStore.ts";
 import { createCluster, memberKeys } from "./bftCluster.ts";
 import { hashOf } from "./handPlayed.ts";
-
-function memoryStore() {
-  const data = new Map<string, Uint8Array>();
-  let failing = false;
-  return {
-    data,
-    fail: () => {
-      failing = true;
-    },
-    loadConsensusData: async (name: string) => data.get(name) ?? null,
-    saveConsensusData: async (name: string, value: Uint8Array) => {
-      if (failing) throw new Error("disk full");
-      data.set(name, value);
-    },
-  };
-}
+import { memoryStore } from "./memoryConsensusData.ts";
 
 /** Two different blocks of height 1. */
 let a: Block;

@@ -1,21 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LAST_SIGNED_KEY, SignGuard, SignStep } from "../../src/bft/signGuard.ts";
-
-function memoryStore() {
-  const data = new Map<string, Uint8Array>();
-  let failing = false;
-  return {
-    data,
-    fail: () => {
-      failing = true;
-    },
-    loadConsensusData: async (name: string) => data.get(name) ?? null,
-    saveConsensusData: async (name: string, value: Uint8Array) => {
-      if (failing) throw new Error("disk full");
-      data.set(name, value);
-    },
-  };
-}
+import { memoryStore } from "./memoryConsensusData.ts";
 
 /** Stands for the encoded message of a step. */
 const msg = (hash: string) => new TextEncoder().encode(`message for ${hash}`);
