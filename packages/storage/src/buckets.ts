@@ -22,7 +22,10 @@ export enum Bucket {
   StateNode = 7,
   /** chainId, shard, height, index → encoded receipt of that block's outbox. */
   OutboxByHeight = 8,
-  /** chainId, shard, namespace byte (`RecordNamespace`, 1 = smallbank), address → encoded record. */
+  /**
+   * chainId, shard, namespace byte (`RecordNamespace`), id (any length, last so that the ids of a namespace iterate
+   * in byte order) → the record's value bytes, as its owner module encoded them.
+   */
   Record = 9,
   /** chainId, shard, utf8 name → bytes a consensus plugin keeps across restarts (e.g. a dpos epoch's schedule). */
   ConsensusData = 10,
@@ -57,6 +60,13 @@ export function chainShardKey(chainId: number, shard: number): Uint8Array {
 /** chainId + shard + height (8 bytes BE), so heights of one shard iterate in order. */
 export function chainShardHeightKey(chainId: number, shard: number, height: number): Uint8Array {
   return concatBytes(chainShardKey(chainId, shard), u64be(height));
+}
+
+/** chainId + shard + namespace byte: the start of every `Bucket.Record` key of one namespace (the id follows). */
+export function recordNamespaceKey(chainId: number, shard: number, namespace: number): Uint8Array {
+  if (!Number.isInteger(namespace) || namespace < 0 || namespace > 0xff)
+    throw new RangeError(`record namespace must be a byte (0..255), got ${namespace}`);
+  return concatBytes(chainShardKey(chainId, shard), Uint8Array.of(namespace));
 }
 
 /** 4-byte big-endian index, for entries numbered inside one key (receipts of an outbox). */

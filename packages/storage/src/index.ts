@@ -7,4 +7,5 @@ export * from "./ledgerRepositories.ts";
 export * from "./levelKvStore.ts";
 export * from "./memoryKvStore.ts";
 export * from "./options.ts";
+export * from "./recordListing.ts";
 export * from "./repository.ts";

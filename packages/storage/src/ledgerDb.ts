@@ -5,8 +5,9 @@ import {
   encodeBody,
   type Header,
   type Receipt,
+  type RecordEntry,
   type RecordNamespace,
-  type SmallbankRecord,
+  type RecordRef,
   txHash,
 } from "@vshard/types";
 import { Bucket, chainShardHeightKey, chainShardKey } from "./buckets.ts";
@@ -24,6 +25,7 @@ import {
 import { createLedgerRepositories, type LedgerRepositories } from "./ledgerRepositories.ts";
 import { LevelKvStore } from "./levelKvStore.ts";
 import { defaultLedgerDbOptions, type LedgerDbOptions } from "./options.ts";
+import { listRecordRange, type RecordListOptions } from "./recordListing.ts";
 
 /** Everything one block changes, written by `LedgerDb.commitBlock` in one atomic batch. */
 export interface BlockCommit {
@@ -35,8 +37,8 @@ export interface BlockCommit {
   blockHash: Uint8Array;
   /** Accounts changed by the block, with their new state. */
   accounts: Array<{ address: Uint8Array; account: Account }>;
-  /** Records changed by the block (Smallbank customers), with their new state; none when absent. */
-  records?: Array<{ namespace: RecordNamespace; address: Uint8Array; record: SmallbankRecord }>;
+  /** Records the block wrote (namespace, id), with their new value bytes; none when absent. */
+  records?: RecordEntry[];
   /** State-tree nodes to store, opaque bytes (with a checkpoint: every node its tree needs that is not stored yet). */
   stateNodes: Array<[key: Uint8Array, value: Uint8Array]>;
   /** When set, the state tree of this block is complete in storage after this batch. */
@@ -156,8 +158,8 @@ export class LedgerDb {
     });
     for (const { address, account } of c.accounts)
       ops.push(repos.accounts.putOp({ chainId, shard, address }, account));
-    for (const { namespace, address, record } of c.records ?? [])
-      ops.push(repos.records.putOp({ chainId, shard, namespace, address }, record));
+    for (const { namespace, id, value } of c.records ?? [])
+      ops.push(repos.records.putOp({ chainId, shard, namespace, id }, value));
     for (const [key, value] of c.stateNodes) ops.push(repos.stateNodes.putOp({ chainId, shard, key }, value));
     c.receipts.forEach((receipt, index) => {
       ops.push(repos.outbox.putOp({ chainId, shard, height, index }, receipt));
@@ -257,16 +259,24 @@ export class LedgerDb {
     return this.repositories.accounts.getMany(addresses.map((address) => ({ chainId, shard, address })));
   }
 
-  /** Several records of one namespace in one read, in order; null for a record never written. */
-  getRecords(
+  /** Several records' value bytes in one read, in the order of `refs`; null for a record never written. */
+  getRecords(chainId: number, shard: number, refs: RecordRef[]): Promise<(Uint8Array | null)[]> {
+    return this.repositories.records.getMany(
+      refs.map(({ namespace, id }) => ({ chainId, shard, namespace, id })),
+    );
+  }
+
+  /**
+   * The records of one namespace in id byte order, after the id `opts.after`, at most `opts.limit`: for listings
+   * such as every registered chain. Page on by passing the last id returned as `after`.
+   */
+  listRecords(
     chainId: number,
     shard: number,
     namespace: RecordNamespace,
-    addresses: Uint8Array[],
-  ): Promise<(SmallbankRecord | null)[]> {
-    return this.repositories.records.getMany(
-      addresses.map((address) => ({ chainId, shard, namespace, address })),
-    );
+    opts: RecordListOptions,
+  ): Promise<Array<{ id: Uint8Array; value: Uint8Array }>> {
+    return listRecordRange(this.repositories.records, { chainId, shard, namespace }, opts);
   }
 
   /** A state-tree node by key. */

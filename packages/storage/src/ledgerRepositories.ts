@@ -5,19 +5,16 @@ import {
   decodeBody,
   decodeHeader,
   decodeReceipt,
-  decodeSmallbankRecord,
   encodeAccount,
   encodeBody,
   encodeHeader,
   encodeReceipt,
-  encodeSmallbankRecord,
   type Header,
   type Receipt,
-  type RecordNamespace,
+  type RecordRef,
   type SignedTx,
-  type SmallbankRecord,
 } from "@vshard/types";
-import { Bucket, chainShardHeightKey, chainShardKey, MetaKey, u32be } from "./buckets.ts";
+import { Bucket, chainShardHeightKey, chainShardKey, MetaKey, recordNamespaceKey, u32be } from "./buckets.ts";
 import type { KvStore } from "./kvStore.ts";
 import {
   type BodyStats,
@@ -58,8 +55,8 @@ export interface LedgerRepositories {
   accounts: Repository<ChainShard & { address: Uint8Array }, Account>;
   stateNodes: Repository<ChainShard & { key: Uint8Array }, Uint8Array>;
   outbox: Repository<ChainShardHeight & { index: number }, Receipt>;
-  /** Records beside accounts (Smallbank customers), by namespace and address. */
-  records: Repository<ChainShard & { namespace: RecordNamespace; address: Uint8Array }, SmallbankRecord>;
+  /** Records beside accounts, by namespace and id; values are the bytes their owner module encoded. */
+  records: Repository<ChainShard & RecordRef, Uint8Array>;
   heads: Repository<ChainShard, ChainHead>;
   stateCheckpoints: Repository<ChainShard, StateCheckpoint>;
   bodyStats: Repository<null, BodyStats>;
@@ -150,10 +147,9 @@ export function createLedgerRepositories(store: KvStore, compressionLevel: numbe
       {
         bucket: Bucket.Record,
         name: "record",
-        encodeKey: (k) =>
-          concatBytes(chainShardKey(k.chainId, k.shard), Uint8Array.of(k.namespace), k.address),
-        encodeValue: encodeSmallbankRecord,
-        decodeValue: decodeSmallbankRecord,
+        encodeKey: (k) => concatBytes(recordNamespaceKey(k.chainId, k.shard, k.namespace), k.id),
+        encodeValue: identity,
+        decodeValue: identity,
       },
       m,
     ),

@@ -8,6 +8,7 @@ import {
   type Block,
   cidOfBytes,
   encodeBody,
+  encodeSmallbankRecord,
   type Header,
   headerHash,
   type Receipt,
@@ -99,11 +100,14 @@ export function makeCommits(chainId: number, shard: number, count: number, txsPe
     ];
     const records = accounts.map(({ address }, i) => ({
       namespace: RecordNamespace.Smallbank,
-      address,
-      record: {
-        checking: BigInt((height % 2 === 0 ? 1 : -1) * (height * 1_000 + i)),
-        savings: BigInt(height + i),
-      },
+      id: address,
+      // A plain Uint8Array copy (the codec gives a Buffer), so that it compares equal to what the stores read back.
+      value: Uint8Array.from(
+        encodeSmallbankRecord({
+          checking: BigInt((height % 2 === 0 ? 1 : -1) * (height * 1_000 + i)),
+          savings: BigInt(height + i),
+        }),
+      ),
     }));
     const outcomes = txs.map((_, i) =>
       i % 3 === 1 ? { status: 1 as const, reason: "insufficient checking" } : { status: 0 as const },

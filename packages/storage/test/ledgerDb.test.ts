@@ -1,4 +1,4 @@
-import { encodeBody, RecordNamespace } from "@vshard/types";
+import { decodeSmallbankRecord, encodeBody, RecordNamespace } from "@vshard/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type BlockCommit,
@@ -77,13 +77,16 @@ describe.each(stores)("LedgerDb over $name", ({ open }) => {
     expect(await db.getOutbox(CHAIN, SHARD, 1)).toHaveLength(2);
     // Records: the last write wins, nothing leaks into another shard or namespace, a stranger reads null.
     const records = commits[5].records ?? [];
-    expect(await db.getRecords(CHAIN, SHARD, RecordNamespace.Smallbank, [stranger, addresses[2]])).toEqual([
+    const smallbank = (id: Uint8Array) => ({ namespace: RecordNamespace.Smallbank, id });
+    expect(await db.getRecords(CHAIN, SHARD, [smallbank(stranger), smallbank(addresses[2])])).toEqual([
       null,
-      records[2].record,
+      records[2].value,
     ]);
-    expect(records[2].record.checking).toBeLessThan(0n);
-    expect(await db.getRecords(CHAIN, SHARD + 1, RecordNamespace.Smallbank, [addresses[0]])).toEqual([null]);
-    expect(await db.getRecords(CHAIN, SHARD, 2 as RecordNamespace, [addresses[0]])).toEqual([null]);
+    expect(decodeSmallbankRecord(records[2].value).checking).toBeLessThan(0n);
+    expect(await db.getRecords(CHAIN, SHARD + 1, [smallbank(addresses[0])])).toEqual([null]);
+    expect(
+      await db.getRecords(CHAIN, SHARD, [{ namespace: RecordNamespace.Validator, id: addresses[0] }]),
+    ).toEqual([null]);
   });
 
   it("keeps shards of several chains apart", async () => {

@@ -1,5 +1,5 @@
 import { bytesToHex } from "@vshard/crypto";
-import { RecordNamespace, txHash } from "@vshard/types";
+import { txHash } from "@vshard/types";
 import { expect } from "vitest";
 import { type BlockCommit, type KvStore, type LedgerDb, StorageError } from "../src/index.ts";
 
@@ -52,12 +52,5 @@ export async function expectCommitted(db: LedgerDb, commits: BlockCommit[]): Pro
   for (const { address, account } of last.accounts)
     expect(await db.getAccount(CHAIN, SHARD, address)).toEqual(account);
   const records = last.records ?? [];
-  expect(
-    await db.getRecords(
-      CHAIN,
-      SHARD,
-      RecordNamespace.Smallbank,
-      records.map((r) => r.address),
-    ),
-  ).toEqual(records.map((r) => r.record));
+  expect(await db.getRecords(CHAIN, SHARD, records)).toEqual(records.map((r) => r.value));
 }

@@ -10,6 +10,8 @@ import {
 } from "./codec.ts";
 import { CodecError } from "./errors.ts";
 
+export { RecordNamespace } from "./recordNamespace.ts";
+
 /**
  * The operations of the Smallbank benchmark. Numbers are part of the encoding: a retired number is never reused.
  * The customer is the tx sender; `other` names the second customer of Amalgamate and SendPayment.
@@ -39,14 +41,6 @@ export interface SmallbankPayload {
   other?: Uint8Array;
   /** Signed, in the int64 range. */
   amount: bigint;
-}
-
-/**
- * Namespaces of the records kept beside accounts in a shard's state. Numbers are part of the storage keys and of
- * the state-tree key domains: a retired number is never reused.
- */
-export enum RecordNamespace {
-  Smallbank = 1,
 }
 
 /** A Smallbank customer: both fields are int64; checking may go negative through WriteCheck's overdraft. */

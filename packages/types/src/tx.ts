@@ -11,6 +11,24 @@ import {
   expectUint,
 } from "./codec.ts";
 import { CodecError } from "./errors.ts";
+import {
+  type AnchorPayload,
+  anchorPayloadFromTuple,
+  anchorPayloadToTuple,
+  type EpochProofPayload,
+  epochProofPayloadFromTuple,
+  epochProofPayloadToTuple,
+  type RegisterChainPayload,
+  type RegisterValidatorPayload,
+  registerChainPayloadFromTuple,
+  registerChainPayloadToTuple,
+  registerValidatorPayloadFromTuple,
+  registerValidatorPayloadToTuple,
+  type UpdateChainPayload,
+  updateChainPayloadFromTuple,
+  updateChainPayloadToTuple,
+} from "./mainChainPayloads.ts";
+import { type RecordPayload, recordPayloadFromTuple, recordPayloadToTuple } from "./recordPayload.ts";
 import { type SmallbankPayload, smallbankPayloadFromTuple, smallbankPayloadToTuple } from "./smallbank.ts";
 import {
   amountPayloadFromTuple,
@@ -27,8 +45,9 @@ import {
 
 /**
  * Transaction kinds. Numbers are part of the encoding: a retired number is never reused.
- * 1, 2 and 6-9 are reserved for the kinds of DESIGN.md not built yet: cross-transfer, receive, register-validator,
- * register-chain, update-chain and record (worker-chain schema records).
+ * 1 and 2 are reserved for the kinds of DESIGN.md not built yet: cross-transfer and receive.
+ * RegisterValidator, RegisterChain, UpdateChain, Anchor and EpochProof are main-chain kinds; Record is a worker
+ * chain's own kind (its payload is checked against the chain's schema).
  */
 export enum TxKind {
   Transfer = 0,
@@ -38,12 +57,24 @@ export enum TxKind {
   Unstake = 4,
   /** Replaces the sender's votes for block-producer candidates. */
   Vote = 5,
+  /** Registers the sender as a validator: BLS key with proof of possession, VRF key, locked deposit. */
+  RegisterValidator = 6,
+  /** Registers a worker chain from its canonical schema encoding. */
+  RegisterChain = 7,
+  /** Replaces a worker chain's schema by a new version. */
+  UpdateChain = 8,
+  /** One record of a worker chain's schema record type. */
+  Record = 9,
   /** Only a nonce bump and a fee: measures the pipeline's own cost. */
   Noop = 10,
   /** One operation of the Smallbank benchmark on the sender's (and maybe a second customer's) record. */
   Smallbank = 11,
   /** Proof that a producer signed two blocks at one height: its stake is slashed (burned). */
   Evidence = 12,
+  /** A worker shard's certified header, anchored on the main chain. */
+  Anchor = 13,
+  /** A VRF proof for an epoch: an epoch seed contribution or a sortition ticket. */
+  EpochProof = 14,
 }
 
 /** Moves `amount` from the sender's sub-account to `to` in the same shard. */
@@ -64,6 +95,12 @@ export interface TxPayloads {
   [TxKind.Unstake]: UnstakePayload;
   [TxKind.Vote]: VotePayload;
   [TxKind.Evidence]: EvidencePayload;
+  [TxKind.RegisterValidator]: RegisterValidatorPayload;
+  [TxKind.RegisterChain]: RegisterChainPayload;
+  [TxKind.UpdateChain]: UpdateChainPayload;
+  [TxKind.Record]: RecordPayload;
+  [TxKind.Anchor]: AnchorPayload;
+  [TxKind.EpochProof]: EpochProofPayload;
 }
 
 /** An unsigned transaction. `sender` is the ed25519 public key that signs it. */
@@ -103,6 +140,18 @@ function payloadToTuple(tx: Tx): unknown[] {
       return votePayloadToTuple(tx.payload);
     case TxKind.Evidence:
       return evidencePayloadToTuple(tx.payload);
+    case TxKind.RegisterValidator:
+      return registerValidatorPayloadToTuple(tx.payload);
+    case TxKind.RegisterChain:
+      return registerChainPayloadToTuple(tx.payload);
+    case TxKind.UpdateChain:
+      return updateChainPayloadToTuple(tx.payload);
+    case TxKind.Record:
+      return recordPayloadToTuple(tx.payload);
+    case TxKind.Anchor:
+      return anchorPayloadToTuple(tx.payload);
+    case TxKind.EpochProof:
+      return epochProofPayloadToTuple(tx.payload);
   }
 }
 
@@ -127,6 +176,18 @@ function payloadFromTuple(kind: TxKind, value: unknown): TxPayloads[TxKind] {
       return votePayloadFromTuple(value, "tx.payload");
     case TxKind.Evidence:
       return evidencePayloadFromTuple(value, "tx.payload");
+    case TxKind.RegisterValidator:
+      return registerValidatorPayloadFromTuple(value, "tx.payload");
+    case TxKind.RegisterChain:
+      return registerChainPayloadFromTuple(value, "tx.payload");
+    case TxKind.UpdateChain:
+      return updateChainPayloadFromTuple(value, "tx.payload");
+    case TxKind.Record:
+      return recordPayloadFromTuple(value, "tx.payload");
+    case TxKind.Anchor:
+      return anchorPayloadFromTuple(value, "tx.payload");
+    case TxKind.EpochProof:
+      return epochProofPayloadFromTuple(value, "tx.payload");
   }
 }
 

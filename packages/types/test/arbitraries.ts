@@ -13,6 +13,7 @@ import {
   decodeSignedTx,
   decodeSmallbankRecord,
   decodeTx,
+  EpochProofPurpose,
   encodeAccount,
   encodeBlock,
   encodeBody,
@@ -26,6 +27,9 @@ import {
   MAX_AMOUNT,
   MAX_CHAIN_ID,
   MAX_INT64,
+  MAX_RECORD_BYTES,
+  MAX_RECORD_TYPES,
+  MAX_SCHEMA_BYTES,
   MAX_SHARD_ID,
   MAX_VOTES,
   MIN_INT64,
@@ -164,6 +168,56 @@ export const evidenceTxArb: fc.Arbitrary<TxOfKind<TxKind.Evidence>> = fc.record(
   payload: fc.record({ first: headerArb, second: headerArb }),
 });
 
+/** A tx of `kind` with any common fields and a payload from `payload`. */
+const txOf = <K extends TxKind>(kind: K, payload: fc.Arbitrary<TxOfKind<K>["payload"]>) =>
+  fc.record({ ...txFields, kind: fc.constant(kind), payload }) as unknown as fc.Arbitrary<TxOfKind<K>>;
+
+/**
+ * Byte strings of 1..`max` bytes, across the bin8/bin16 boundary (255/256). The edge `max` itself is tested on its
+ * own: deep-comparing 64 KiB arrays in every property would slow the suites for no new case.
+ */
+const boundedBytesArb = (max: number): fc.Arbitrary<Uint8Array> =>
+  fc.uint8Array({ minLength: 1, maxLength: Math.min(max, 300) });
+
+/** Keys of the right lengths only: the codec does not check that they are points (execution does). */
+export const registerValidatorTxArb = txOf(
+  TxKind.RegisterValidator,
+  fc.record({
+    blsPublicKey: bytesArb(48),
+    blsProofOfPossession: bytesArb(96),
+    vrfPublicKey: bytesArb(32),
+    deposit: amountArb,
+  }),
+);
+/** Any schema bytes: the codec checks their length, the engine decodes them. */
+export const registerChainTxArb = txOf(
+  TxKind.RegisterChain,
+  fc.record({ schema: boundedBytesArb(MAX_SCHEMA_BYTES) }),
+);
+export const updateChainTxArb = txOf(
+  TxKind.UpdateChain,
+  fc.record({
+    chainId: fc.oneof(fc.integer({ min: 1, max: MAX_CHAIN_ID }), fc.constantFrom(1, MAX_CHAIN_ID)),
+    schema: boundedBytesArb(MAX_SCHEMA_BYTES),
+  }),
+);
+export const recordTxArb = txOf(
+  TxKind.Record,
+  fc.record({
+    recordType: fc.integer({ min: 0, max: MAX_RECORD_TYPES - 1 }),
+    record: boundedBytesArb(MAX_RECORD_BYTES),
+  }),
+);
+export const anchorTxArb = txOf(TxKind.Anchor, fc.record({ header: headerArb }));
+export const epochProofTxArb = txOf(
+  TxKind.EpochProof,
+  fc.record({
+    epoch: uintArb,
+    purpose: fc.constantFrom(EpochProofPurpose.Seed, EpochProofPurpose.Sortition),
+    proof: bytesArb(80),
+  }),
+);
+
 /** Txs of every kind. */
 export const txArb: fc.Arbitrary<Tx> = fc.oneof(
   transferTxArb,
@@ -173,6 +227,12 @@ export const txArb: fc.Arbitrary<Tx> = fc.oneof(
   unstakeTxArb,
   voteTxArb,
   evidenceTxArb,
+  registerValidatorTxArb,
+  registerChainTxArb,
+  updateChainTxArb,
+  recordTxArb,
+  anchorTxArb,
+  epochProofTxArb,
 );
 
 export const signedTxArb: fc.Arbitrary<SignedTx> = fc.record({ tx: txArb, signature: bytesArb(64) });

@@ -67,6 +67,11 @@ const smallbankChanges: Array<[string, (tx: SmallbankTx, at: number) => Smallban
   ["payload.amount", (tx) => ({ ...tx, payload: { ...tx.payload, amount: otherInt64(tx.payload.amount) } })],
 ];
 
+/** A copy of a flat object, sharing no byte array with it. */
+const copyFlat = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v instanceof Uint8Array ? v.slice() : v])) as T;
+const copyHeader = (h: Header): Header => copyFlat(h);
+
 /** A deep copy, sharing no byte array with `tx`. */
 function copyTx(tx: Tx): Tx {
   const sender = tx.sender.slice();
@@ -85,17 +90,17 @@ function copyTx(tx: Tx): Tx {
       return { ...tx, sender, payload: { ...tx.payload } } as Tx;
     case TxKind.Vote:
       return { ...tx, sender, payload: { candidates: tx.payload.candidates.map((c) => c.slice()) } };
-    case TxKind.Evidence: {
-      const copyHeader = (h: Header): Header =>
-        Object.fromEntries(
-          Object.entries(h).map(([k, v]) => [k, v instanceof Uint8Array ? v.slice() : v]),
-        ) as unknown as Header;
+    case TxKind.Evidence:
       return {
         ...tx,
         sender,
         payload: { first: copyHeader(tx.payload.first), second: copyHeader(tx.payload.second) },
       };
-    }
+    case TxKind.Anchor:
+      return { ...tx, sender, payload: { header: copyHeader(tx.payload.header) } };
+    default:
+      // The other kinds' payloads hold only numbers, bigints and byte arrays.
+      return { ...tx, sender, payload: copyFlat(tx.payload) } as Tx;
   }
 }
 

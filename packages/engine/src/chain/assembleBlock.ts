@@ -1,5 +1,13 @@
 import { EMPTY_MERKLE_ROOT, hexToBytes, merkleRoot, sha256 } from "@vshard/crypto";
-import { type Account, type Block, cidOfBytes, encodeAccount, encodeBody, type Header } from "@vshard/types";
+import {
+  type Account,
+  type Block,
+  cidOfBytes,
+  encodeAccount,
+  encodeBody,
+  type Header,
+  type RecordRef,
+} from "@vshard/types";
 import {
   type AccountMap,
   type ExecutionResult,
@@ -7,9 +15,10 @@ import {
   type PreparedTx,
   stakingFollowUpAddresses,
   touchedAddresses,
-  touchedRecords,
 } from "../execution/executeTxs.ts";
-import { type RecordMap, smallbankValueHashOf } from "../execution/smallbank.ts";
+import type { RecordMap } from "../execution/recordState.ts";
+import { recordValueHashOf } from "../execution/recordStateKey.ts";
+import { touchedRecords } from "../execution/touchedRecords.ts";
 import type { SparseMerkleTree, StateUpdate } from "../state/index.ts";
 
 /** Where a new block goes: its parent and what the proposer stamps on it. */
@@ -44,13 +53,16 @@ export function stateValueHashOf(account: Account): Uint8Array {
   return sha256(encodeAccount(account));
 }
 
-/** The state-tree updates that write these accounts (by address hex) and Smallbank records (by record key hex). */
+/**
+ * The state-tree updates that write these accounts (by address hex) and records (by state-key hex, value hash
+ * `recordValueHashOf`). A record whose value is null was never written and has no leaf: records are never deleted.
+ */
 export function stateUpdatesOf(accounts: AccountMap, records: RecordMap): StateUpdate[] {
   const updates: StateUpdate[] = [];
   for (const [hex, account] of accounts)
     updates.push({ key: stateKeyOf(hexToBytes(hex)), valueHash: stateValueHashOf(account) });
-  for (const [keyHex, record] of records)
-    updates.push({ key: hexToBytes(keyHex), valueHash: smallbankValueHashOf(record) });
+  for (const [keyHex, { value }] of records)
+    if (value !== null) updates.push({ key: hexToBytes(keyHex), valueHash: recordValueHashOf(value) });
   return updates;
 }
 
@@ -58,8 +70,8 @@ export function stateUpdatesOf(accounts: AccountMap, records: RecordMap): StateU
 export interface StateLoaders {
   /** Committed accounts by address hex (absent: never written). */
   loadAccounts(hexes: string[]): Promise<AccountMap>;
-  /** Committed Smallbank records, given and returned by record key hex (absent: never written). */
-  loadRecords(touched: Map<string, Uint8Array>): Promise<RecordMap>;
+  /** Committed records, given and returned by state-key hex (`recordKeyHex`); a record never written is null or left out. */
+  loadRecords(touched: Map<string, RecordRef>): Promise<RecordMap>;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { hexToBytes } from "@vshard/crypto";
 import type { BlockCommit, TxLocation, TxOutcomeRecord } from "@vshard/storage";
-import { RecordNamespace } from "@vshard/types";
 import type { TxOutcome } from "../execution/smallbank.ts";
 import type { AssembledBlock } from "./assembleBlock.ts";
 
@@ -16,7 +15,7 @@ export function outcomeOfLocation(loc: TxLocation): TxOutcome {
 
 /**
  * Everything the commit of an assembled block writes, for `LedgerDb.commitBlock`'s one atomic batch: the block, the
- * accounts and Smallbank records execution changed, the new state-tree nodes, and each tx's outcome.
+ * accounts and records execution changed, the new state-tree nodes, and each tx's outcome.
  */
 export function blockCommitOf(
   where: { chainId: number; shard: number },
@@ -30,11 +29,7 @@ export function blockCommitOf(
     block,
     blockHash,
     accounts: [...execution.changed].map(([hex, account]) => ({ address: hexToBytes(hex), account })),
-    records: [...execution.records.values()].map(({ address, checking, savings }) => ({
-      namespace: RecordNamespace.Smallbank,
-      address,
-      record: { checking, savings },
-    })),
+    records: [...execution.records.values()],
     stateNodes,
     bodyBytes: assembled.bodyBytes,
     receipts: [],

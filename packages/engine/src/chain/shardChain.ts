@@ -1,23 +1,20 @@
 import { bytesEqual, bytesToHex, type SignatureVerifier } from "@vshard/crypto";
-import type { BodyStats, ChainHead, LedgerDb } from "@vshard/storage";
+import type { BodyStats, ChainHead, LedgerDb, RecordListOptions } from "@vshard/storage";
 import {
   type Account,
   addressFromPublicKey,
   type Block,
   EMPTY_ACCOUNT,
-  EMPTY_SMALLBANK_RECORD,
   headerHash,
-  RecordNamespace,
+  type RecordNamespace,
   type SignedTx,
-  type SmallbankRecord,
   type WireTx,
 } from "@vshard/types";
 import type { ConsensusApp, ProposalContext } from "../consensus/interface.ts";
 import { BlockError } from "../errors.ts";
-import { smallbankRecordKey } from "../execution/smallbank.ts";
 import { Mempool } from "../mempool/index.ts";
-import { SparseMerkleTree, type StateProof } from "../state/index.ts";
-import { type AssembledBlock, assembleBlock, stateKeyOf } from "./assembleBlock.ts";
+import { SparseMerkleTree } from "../state/index.ts";
+import { type AssembledBlock, assembleBlock } from "./assembleBlock.ts";
 import { blockCommitOf } from "./blockCommit.ts";
 import type { ChainOptions } from "./chainOptions.ts";
 import { checkProposal } from "./checkProposal.ts";
@@ -31,6 +28,13 @@ import {
   STATE_CHECKPOINT_INTERVAL,
 } from "./stateCheckpoints.ts";
 import { type CachedStateLoaders, createStateLoaders } from "./stateLoaders.ts";
+import {
+  type AccountWithProof,
+  type ListedRecord,
+  type RecordWithProof,
+  type SmallbankWithProof,
+  StateReader,
+} from "./stateReader.ts";
 import { type SubmitResult, TxAdmission } from "./txAdmission.ts";
 import { type TxStatus, txStatusOf } from "./txStatus.ts";
 
@@ -57,6 +61,7 @@ export class ShardChain implements ConsensusApp {
   private readonly db: LedgerDb;
   private readonly tree: SparseMerkleTree;
   private readonly loaders: CachedStateLoaders;
+  private readonly state: StateReader;
   /** State-tree nodes not stored yet: the tree is stored at checkpoints, accounts with every block. */
   private readonly pending: PendingStateNodes;
   private readonly admission: TxAdmission;
@@ -90,6 +95,7 @@ export class ShardChain implements ConsensusApp {
     this.tree = modules.tree;
     this.pending = modules.pending;
     this.loaders = modules.loaders;
+    this.state = new StateReader(opts, modules);
     this.admission = new TxAdmission(opts, {
       mempool: this.mempool,
       verifier: modules.verifier,
@@ -173,9 +179,7 @@ export class ShardChain implements ConsensusApp {
         this.nextContext(ctx, branch),
         selected,
         this.assemblyModules(branch),
-        {
-          skipInvalid: true,
-        },
+        { skipInvalid: true },
       );
       // A failed tx is dropped, except a nonce mismatch on a branch: the branch may just not have reached its nonce.
       for (const { tx, error } of assembled.execution.rejected)
@@ -267,35 +271,24 @@ export class ShardChain implements ConsensusApp {
     this.emit({ type: "finalized", height: this.finalized, hash: this.currentHead.hash });
   }
 
-  /** An account's committed state with its inclusion (or absence) proof against the head's state root. */
-  getAccountWithProof(
-    address: Uint8Array,
-  ): Promise<{ account: Account; proof: StateProof; head: ChainHead }> {
-    return this.withLock(async () => {
-      const head = this.currentHead;
-      const account = (await this.db.getAccount(this.opts.chainId, this.opts.shard, address)) ?? {
-        ...EMPTY_ACCOUNT,
-      };
-      const proof = await this.tree.prove(head.stateRoot, stateKeyOf(address));
-      return { account, proof, head };
-    });
+  /** An account's committed state (empty when never written) with its proof against the head's state root. */
+  getAccountWithProof(address: Uint8Array): Promise<AccountWithProof> {
+    return this.withLock(() => this.state.account(this.currentHead, address));
   }
 
-  /** A Smallbank customer's committed record with its inclusion (or absence) proof against the head's state root. */
-  getSmallbankWithProof(
-    address: Uint8Array,
-  ): Promise<{ record: SmallbankRecord; proof: StateProof; head: ChainHead }> {
-    return this.withLock(async () => {
-      const head = this.currentHead;
-      const [found] = await this.db.getRecords(
-        this.opts.chainId,
-        this.opts.shard,
-        RecordNamespace.Smallbank,
-        [address],
-      );
-      const proof = await this.tree.prove(head.stateRoot, smallbankRecordKey(address));
-      return { record: found ?? { ...EMPTY_SMALLBANK_RECORD }, proof, head };
-    });
+  /** A record's committed value (null: never written) with its inclusion or absence proof against the head. */
+  getRecord(namespace: RecordNamespace, id: Uint8Array): Promise<RecordWithProof> {
+    return this.withLock(() => this.state.record(this.currentHead, namespace, id));
+  }
+
+  /** A Smallbank customer's committed record (zeros when never written) with its proof against the head. */
+  getSmallbankWithProof(address: Uint8Array): Promise<SmallbankWithProof> {
+    return this.withLock(() => this.state.smallbank(this.currentHead, address));
+  }
+
+  /** Committed records of a namespace in id byte order, after the id `after`, at most `limit` of them. */
+  listRecords(namespace: RecordNamespace, opts: RecordListOptions): Promise<ListedRecord[]> {
+    return this.state.list(namespace, opts);
   }
 
   /** Pending, included or final, with where it was included and what it did. */

@@ -2,7 +2,7 @@ import { bytesToHex } from "@vshard/crypto";
 import type { ChainHead } from "@vshard/storage";
 import { headerHash } from "@vshard/types";
 import type { AccountMap } from "../execution/executeTxs.ts";
-import type { RecordMap } from "../execution/smallbank.ts";
+import type { RecordMap, RecordWrites } from "../execution/recordState.ts";
 import type { AssembledBlock, StateLoaders } from "./assembleBlock.ts";
 
 /**
@@ -13,7 +13,8 @@ export interface SpeculativeState {
   /** The last block of the branch, as the next block's parent. */
   parent: ChainHead & { time: number };
   accounts: AccountMap;
-  records: RecordMap;
+  /** Records the branch wrote, by state-key hex. */
+  records: RecordWrites;
   /** State-tree nodes the branch made, by hash hex: the next update walks them. */
   nodes: Map<string, Uint8Array>;
 }
@@ -21,7 +22,7 @@ export interface SpeculativeState {
 /** The state after `ancestors` (oldest first; the first extends the committed head). */
 export function speculativeStateOf(ancestors: AssembledBlock[]): SpeculativeState {
   const accounts: AccountMap = new Map();
-  const records: RecordMap = new Map();
+  const records: RecordWrites = new Map();
   const nodes = new Map<string, Uint8Array>();
   for (const a of ancestors) {
     for (const [hex, account] of a.execution.changed) accounts.set(hex, account);

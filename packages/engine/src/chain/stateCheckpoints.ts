@@ -1,7 +1,8 @@
 import { bytesEqual, bytesToHex } from "@vshard/crypto";
 import type { LedgerDb, StateCheckpoint } from "@vshard/storage";
-import { addressFromPublicKey } from "@vshard/types";
-import { touchedAddresses, touchedRecords } from "../execution/executeTxs.ts";
+import { addressFromPublicKey, type RecordRef } from "@vshard/types";
+import { touchedAddresses } from "../execution/executeTxs.ts";
+import { touchedRecords } from "../execution/touchedRecords.ts";
 import type { SparseMerkleTree } from "../state/index.ts";
 import { StateError } from "../state/index.ts";
 import { isEmptyStateHash, STATE_INTERNAL_TAG } from "../state/stateNode.ts";
@@ -67,7 +68,7 @@ export async function recoverStateTree(
 ): Promise<void> {
   const { db, tree, loaders } = modules;
   const accounts = new Set<string>();
-  const records = new Map<string, Uint8Array>();
+  const records = new Map<string, RecordRef>();
   for (let height = checkpoint.height + 1; height <= head.height; height++) {
     const block = await db.getBlockByHeight(where.chainId, where.shard, height);
     if (!block)
@@ -78,7 +79,7 @@ export async function recoverStateTree(
     const txs = block.txs.map(prepareTx);
     for (const hex of touchedAddresses(txs, bytesToHex(addressFromPublicKey(block.header.proposer))))
       accounts.add(hex);
-    for (const [key, address] of touchedRecords(txs)) records.set(key, address);
+    for (const [key, ref] of touchedRecords(txs)) records.set(key, ref);
   }
   const [accountValues, recordValues] = await Promise.all([
     loaders.loadAccounts([...accounts]),

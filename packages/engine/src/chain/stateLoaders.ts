@@ -1,8 +1,8 @@
 import { hexToBytes } from "@vshard/crypto";
 import type { LedgerDb } from "@vshard/storage";
-import { type Account, RecordNamespace } from "@vshard/types";
+import type { Account, RecordRef } from "@vshard/types";
 import type { AccountMap } from "../execution/executeTxs.ts";
-import type { RecordMap } from "../execution/smallbank.ts";
+import type { RecordMap } from "../execution/recordState.ts";
 import { GenerationalCache } from "../state/generationalCache.ts";
 import type { StateLoaders } from "./assembleBlock.ts";
 
@@ -20,7 +20,7 @@ export interface CachedStateLoaders extends StateLoaders {
 }
 
 /**
- * Reads committed accounts and Smallbank records of one chain shard from the ledger, for block assembly and
+ * Reads committed accounts and records of one chain shard from the ledger, for block assembly and
  * admission, through a write-through account cache. A read that a commit overtakes does not fill the cache (it may
  * hold pre-commit values); the commit itself writes what it changed.
  */
@@ -55,15 +55,12 @@ export function createStateLoaders(
       commits++;
       for (const [hex, account] of changed) cache.set(hex, account);
     },
-    async loadRecords(touched: Map<string, Uint8Array>): Promise<RecordMap> {
-      const keys = [...touched.keys()];
-      const addresses = [...touched.values()];
-      const found = await db.getRecords(chainId, shard, RecordNamespace.Smallbank, addresses);
+    async loadRecords(touched: Map<string, RecordRef>): Promise<RecordMap> {
+      const refs = [...touched.values()];
+      const found = await db.getRecords(chainId, shard, refs);
       const out: RecordMap = new Map();
-      keys.forEach((key, i) => {
-        const r = found[i];
-        if (r) out.set(key, { address: addresses[i], checking: r.checking, savings: r.savings });
-      });
+      let i = 0;
+      for (const [key, { namespace, id }] of touched) out.set(key, { namespace, id, value: found[i++] });
       return out;
     },
   };

@@ -1,14 +1,8 @@
 import { bytesToHex } from "@vshard/crypto";
 import { type Account, EMPTY_ACCOUNT, MAX_AMOUNT, type SignedTx, TxKind } from "@vshard/types";
 import { TxError } from "../errors.ts";
-import {
-  applySmallbank,
-  type RecordMap,
-  RecordState,
-  smallbankRecordKey,
-  TX_OK,
-  type TxOutcome,
-} from "./smallbank.ts";
+import { type RecordMap, RecordState, type RecordWrites } from "./recordState.ts";
+import { applySmallbank, TX_OK, type TxOutcome } from "./smallbank.ts";
 import {
   type AccountStore,
   applyStakingTx,
@@ -38,8 +32,8 @@ export interface ExecutionResult {
   rejected: Array<{ tx: PreparedTx; error: TxError }>;
   /** Every account written, by address hex, with its final value. */
   changed: AccountMap;
-  /** Every Smallbank record written, by record key hex, with its address and final value. */
-  records: RecordMap;
+  /** Every record written, by state-key hex (`recordKeyHex`), with its namespace, id and final value bytes. */
+  records: RecordWrites;
   /** What each applied tx did, in the order of `applied` (an aborted tx is still applied: fee and nonce). */
   outcomes: TxOutcome[];
   /** Fees paid to the proposer. */
@@ -88,26 +82,14 @@ export function stakingFollowUpAddresses(txs: PreparedTx[], accounts: AccountMap
   return [...out];
 }
 
-/** The Smallbank records executing `txs` may read, by record key hex: each customer and second customer. */
-export function touchedRecords(txs: PreparedTx[]): Map<string, Uint8Array> {
-  const out = new Map<string, Uint8Array>();
-  const add = (address: Uint8Array) => out.set(bytesToHex(smallbankRecordKey(address)), address);
-  for (const t of txs) {
-    const tx = t.stx.tx;
-    if (tx.kind !== TxKind.Smallbank) continue;
-    add(t.senderAddress);
-    if (tx.payload.other) add(tx.payload.other);
-  }
-  return out;
-}
-
 /**
  * Applies transactions in order to `accounts` and `records` (pure: reads the maps, returns new values; the maps are
  * not mutated). Every tx needs nonce = account nonce and balance >= fee (a transfer or a stake: fee + amount); the
  * sender's nonce rises by one and the fee goes to the proposer. A noop does nothing else; a Smallbank op may abort,
  * which changes no record but still includes the tx; staking kinds follow `applyStakingTx`. `accounts` must hold
- * every account of `touchedAddresses` and `stakingFollowUpAddresses` that exists. With `skipInvalid` (block building)
- * a failing tx is skipped and reported; without it (block validation) the first failure throws its `TxError`.
+ * every account of `touchedAddresses` and `stakingFollowUpAddresses` that exists, `records` every record of
+ * `touchedRecords` that exists. With `skipInvalid` (block building) a failing tx is skipped and reported; without
+ * it (block validation) the first failure throws its `TxError`.
  */
 export function executeTxs(
   txs: PreparedTx[],

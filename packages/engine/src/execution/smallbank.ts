@@ -1,13 +1,18 @@
-import { bytesEqual, bytesToHex, sha256 } from "@vshard/crypto";
+import { bytesEqual } from "@vshard/crypto";
 import {
+  decodeSmallbankRecord,
   EMPTY_SMALLBANK_RECORD,
   encodeSmallbankRecord,
   MAX_INT64,
   MIN_INT64,
+  RecordNamespace,
+  type RecordRef,
   SmallbankOp,
   type SmallbankPayload,
   type SmallbankRecord,
 } from "@vshard/types";
+import type { RecordState } from "./recordState.ts";
+import { recordStateKey } from "./recordStateKey.ts";
 
 /** What an applied tx did: `ok`, or `aborted` (included, fee charged, nonce consumed, no record change). */
 export type TxOutcome = { status: "ok" } | { status: "aborted"; reason: string };
@@ -15,24 +20,27 @@ export type TxOutcome = { status: "ok" } | { status: "aborted"; reason: string }
 /** The outcome of every tx that is not aborted. */
 export const TX_OK: TxOutcome = Object.freeze({ status: "ok" });
 
-/** A Smallbank record with the customer address it belongs to. */
-export interface SmallbankRecordEntry extends SmallbankRecord {
-  address: Uint8Array;
-}
-
-/** Smallbank records by record key hex (`smallbankRecordKey`): the part of the record state a block reads and writes. */
-export type RecordMap = Map<string, SmallbankRecordEntry>;
-
-const SMALLBANK_DOMAIN = new TextEncoder().encode("smallbank");
-
 /** State-tree key of a customer's record: sha256(utf8("smallbank") || address), apart from account keys sha256(address). */
 export function smallbankRecordKey(address: Uint8Array): Uint8Array {
-  return sha256(SMALLBANK_DOMAIN, address);
+  return recordStateKey(RecordNamespace.Smallbank, address);
 }
 
-/** State-tree value hash of a record: sha256 of its canonical encoding [checking, savings]. */
-export function smallbankValueHashOf(record: SmallbankRecord): Uint8Array {
-  return sha256(encodeSmallbankRecord(record));
+/** The Smallbank records a Smallbank tx of `sender` may read: the customer's and the second customer's. */
+export function smallbankRecordsTouched(p: SmallbankPayload, sender: Uint8Array): RecordRef[] {
+  const refs: RecordRef[] = [{ namespace: RecordNamespace.Smallbank, id: sender }];
+  if (p.other) refs.push({ namespace: RecordNamespace.Smallbank, id: p.other });
+  return refs;
+}
+
+/** A customer's current record, decoded from the generic record state; a record never written reads as zeros. */
+export function readSmallbankRecord(state: RecordState, address: Uint8Array): SmallbankRecord {
+  const bytes = state.read(RecordNamespace.Smallbank, address);
+  return bytes === null ? { ...EMPTY_SMALLBANK_RECORD } : decodeSmallbankRecord(bytes);
+}
+
+/** Sets a customer's record in the generic record state, as its canonical encoding. */
+export function writeSmallbankRecord(state: RecordState, address: Uint8Array, record: SmallbankRecord): void {
+  state.write(RecordNamespace.Smallbank, address, encodeSmallbankRecord(record));
 }
 
 /** Which ops name a second customer in `other`. */
@@ -54,26 +62,6 @@ export function smallbankPayloadProblem(p: SmallbankPayload): string | null {
   return null;
 }
 
-/** Reads records over a committed base and keeps what execution writes (the base is never mutated). */
-export class RecordState {
-  /** Every record written, by record key hex, with its final value. */
-  readonly changed: RecordMap = new Map();
-
-  constructor(private readonly base: RecordMap) {}
-
-  /** A customer's current record; a record never written reads as zeros. */
-  read(address: Uint8Array): SmallbankRecord {
-    const hex = bytesToHex(smallbankRecordKey(address));
-    const entry = this.changed.get(hex) ?? this.base.get(hex);
-    return entry ? { checking: entry.checking, savings: entry.savings } : { ...EMPTY_SMALLBANK_RECORD };
-  }
-
-  /** Sets a customer's record (kept in `changed`). */
-  write(address: Uint8Array, record: SmallbankRecord): void {
-    this.changed.set(bytesToHex(smallbankRecordKey(address)), { address, ...record });
-  }
-}
-
 const aborted = (reason: string): TxOutcome => ({ status: "aborted", reason });
 const inInt64 = (v: bigint): boolean => v >= MIN_INT64 && v <= MAX_INT64;
 
@@ -81,7 +69,7 @@ const inInt64 = (v: bigint): boolean => v >= MIN_INT64 && v <= MAX_INT64;
 function writeAll(state: RecordState, writes: Array<[Uint8Array, SmallbankRecord]>): TxOutcome {
   for (const [, r] of writes)
     if (!inInt64(r.checking) || !inInt64(r.savings)) return aborted("int64 overflow");
-  for (const [address, r] of writes) state.write(address, r);
+  for (const [address, r] of writes) writeSmallbankRecord(state, address, r);
   return TX_OK;
 }
 
@@ -95,7 +83,7 @@ function writeAll(state: RecordState, writes: Array<[Uint8Array, SmallbankRecord
  */
 export function applySmallbank(p: SmallbankPayload, c: Uint8Array, state: RecordState): TxOutcome {
   const v = p.amount;
-  const a = state.read(c);
+  const a = readSmallbankRecord(state, c);
   switch (p.op) {
     case SmallbankOp.Balance:
       return TX_OK;
@@ -108,7 +96,7 @@ export function applySmallbank(p: SmallbankPayload, c: Uint8Array, state: Record
     case SmallbankOp.Amalgamate: {
       const c2 = p.other as Uint8Array;
       const emptied = { checking: 0n, savings: 0n };
-      const b = bytesEqual(c, c2) ? emptied : state.read(c2);
+      const b = bytesEqual(c, c2) ? emptied : readSmallbankRecord(state, c2);
       const total = a.savings + a.checking;
       return writeAll(state, [
         [c, emptied],
@@ -124,7 +112,7 @@ export function applySmallbank(p: SmallbankPayload, c: Uint8Array, state: Record
       if (a.checking < v) return aborted("insufficient checking");
       const c2 = p.other as Uint8Array;
       const after = { checking: a.checking - v, savings: a.savings };
-      const b = bytesEqual(c, c2) ? after : state.read(c2);
+      const b = bytesEqual(c, c2) ? after : readSmallbankRecord(state, c2);
       return writeAll(state, [
         [c, after],
         [c2, { checking: b.checking + v, savings: b.savings }],

@@ -3,6 +3,7 @@ import { LedgerDb, MemoryKvStore } from "@vshard/storage";
 import {
   addressFromPublicKey,
   addressToText,
+  encodeSmallbankRecord,
   type SignedTx,
   SmallbankOp,
   type SmallbankPayload,
@@ -14,7 +15,8 @@ import { describe, expect, it } from "vitest";
 import { defaultChainOptions } from "../../src/chain/chainOptions.ts";
 import { genesisFromJson } from "../../src/chain/genesis.ts";
 import { ShardChain } from "../../src/chain/shardChain.ts";
-import { smallbankRecordKey, smallbankValueHashOf } from "../../src/execution/smallbank.ts";
+import { recordValueHashOf } from "../../src/execution/recordStateKey.ts";
+import { smallbankRecordKey } from "../../src/execution/smallbank.ts";
 import { verifyStateProof } from "../../src/state/index.ts";
 
 const keys = Array.from({ length: 3 }, (_, i) => ed25519KeyPairFromSeed(new Uint8Array(32).fill(60 + i)));
@@ -99,7 +101,7 @@ describe("ShardChain with noop and Smallbank txs", () => {
         verifyStateProof(
           c0.head.stateRoot,
           smallbankRecordKey(address(0)),
-          smallbankValueHashOf(c0.record),
+          recordValueHashOf(encodeSmallbankRecord(c0.record)),
           c0.proof,
         ),
       ).toBe(true);

@@ -3,13 +3,17 @@ import {
   encodeSmallbankRecord,
   MAX_INT64,
   MIN_INT64,
+  RecordNamespace,
   SmallbankOp,
   type SmallbankRecord,
 } from "@vshard/types";
 import { describe, expect, it } from "vitest";
 import { stateKeyOf } from "../../src/chain/assembleBlock.ts";
-import { executeTxs, touchedAddresses, touchedRecords } from "../../src/execution/executeTxs.ts";
-import { type RecordMap, smallbankRecordKey, smallbankValueHashOf } from "../../src/execution/smallbank.ts";
+import { executeTxs, touchedAddresses } from "../../src/execution/executeTxs.ts";
+import type { RecordWrites } from "../../src/execution/recordState.ts";
+import { recordValueHashOf } from "../../src/execution/recordStateKey.ts";
+import { smallbankRecordKey } from "../../src/execution/smallbank.ts";
+import { touchedRecords } from "../../src/execution/touchedRecords.ts";
 import {
   customers,
   fundedAccounts,
@@ -165,7 +169,9 @@ describe("noop and Smallbank txs as a whole", () => {
       new Set([proposerHex, customers[0].hex, customers[3].hex]),
     );
     const touched = touchedRecords(txs);
-    expect([...touched.values()]).toEqual([customers[0].address, customers[2].address]);
+    expect([...touched.values()]).toEqual(
+      [0, 2].map((i) => ({ namespace: RecordNamespace.Smallbank, id: customers[i].address })),
+    );
     expect([...touched.keys()]).toEqual(
       [0, 2].map((i) => bytesToHex(smallbankRecordKey(customers[i].address))),
     );
@@ -177,12 +183,20 @@ describe("Smallbank state-tree entries", () => {
     const a = customers[0].address;
     expect(smallbankRecordKey(a)).toEqual(sha256(new TextEncoder().encode("smallbank"), a));
     expect(smallbankRecordKey(a)).not.toEqual(stateKeyOf(a));
-    expect(smallbankValueHashOf(r(-1n, 2n))).toEqual(sha256(encodeSmallbankRecord(r(-1n, 2n))));
+    expect(recordValueHashOf(encodeSmallbankRecord(r(-1n, 2n)))).toEqual(
+      sha256(encodeSmallbankRecord(r(-1n, 2n))),
+    );
   });
 
-  it("a record map entry carries its address", () => {
+  it("a record map entry carries its namespace, address and encoded record", () => {
     const res = runOne(SmallbankOp.DepositChecking, 1n, []);
-    const entries: RecordMap = res.result.records;
-    expect([...entries.values()]).toEqual([{ address: customers[0].address, checking: 1n, savings: 0n }]);
+    const entries: RecordWrites = res.result.records;
+    expect([...entries.values()]).toEqual([
+      {
+        namespace: RecordNamespace.Smallbank,
+        id: customers[0].address,
+        value: Uint8Array.from(encodeSmallbankRecord({ checking: 1n, savings: 0n })),
+      },
+    ]);
   });
 });

@@ -1,8 +1,17 @@
 import { bytesToHex, ed25519KeyPairFromSeed } from "@vshard/crypto";
-import { addressFromPublicKey, type SmallbankOp, type SmallbankRecord, TxKind } from "@vshard/types";
+import {
+  addressFromPublicKey,
+  decodeSmallbankRecord,
+  encodeSmallbankRecord,
+  RecordNamespace,
+  type SmallbankOp,
+  type SmallbankRecord,
+  TxKind,
+} from "@vshard/types";
 import { prepareTx } from "../../src/chain/prepareTx.ts";
 import type { AccountMap, PreparedTx } from "../../src/execution/executeTxs.ts";
-import { type RecordMap, smallbankRecordKey } from "../../src/execution/smallbank.ts";
+import type { RecordMap, RecordWrites } from "../../src/execution/recordState.ts";
+import { smallbankRecordKey } from "../../src/execution/smallbank.ts";
 
 /** Customers of the Smallbank tests: fixed keys, their addresses and address hexes. */
 export const customers = Array.from({ length: 4 }, (_, i) => {
@@ -63,14 +72,20 @@ export function recordsOf(records: Array<SmallbankRecord | undefined>): RecordMa
   const out: RecordMap = new Map();
   records.forEach((r, i) => {
     if (r)
-      out.set(bytesToHex(smallbankRecordKey(customers[i].address)), { address: customers[i].address, ...r });
+      out.set(bytesToHex(smallbankRecordKey(customers[i].address)), {
+        namespace: RecordNamespace.Smallbank,
+        id: customers[i].address,
+        // A plain copy, as storage reads it back (the codec gives a Node Buffer).
+        value: Uint8Array.from(encodeSmallbankRecord(r)),
+      });
   });
   return out;
 }
 
 /** Customer i's record after execution: written, else committed, else zeros. */
-export function recordAfter(i: number, base: RecordMap, changed: RecordMap): SmallbankRecord {
+export function recordAfter(i: number, base: RecordMap, changed: RecordWrites): SmallbankRecord {
   const key = bytesToHex(smallbankRecordKey(customers[i].address));
-  const e = changed.get(key) ?? base.get(key);
-  return e ? { checking: e.checking, savings: e.savings } : { checking: 0n, savings: 0n };
+  const value = changed.get(key)?.value ?? base.get(key)?.value;
+  // Decodes a copy: msgpackr caches a `dataView` property on the array it reads, which toEqual would then see.
+  return value ? decodeSmallbankRecord(value.slice()) : { checking: 0n, savings: 0n };
 }

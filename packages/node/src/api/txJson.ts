@@ -14,6 +14,15 @@ import {
   TxKind,
 } from "@vshard/types";
 import { ApiError } from "./apiError.ts";
+import {
+  type MainChainTxJson,
+  mainChainPayloadSchemas,
+  mainChainTxFromJson,
+  mainChainTxToJson,
+} from "./mainChainTxJson.ts";
+
+// The main-chain kinds' JSON forms live beside this file; the package exports them from here.
+export * from "./mainChainTxJson.ts";
 
 /** The JSON names of the Smallbank ops, by op number. */
 export const SMALLBANK_OP_NAMES = {
@@ -69,7 +78,8 @@ export type TxJson =
   | SmallbankTxJson
   | StakeTxJson
   | VoteTxJson
-  | EvidenceTxJson;
+  | EvidenceTxJson
+  | MainChainTxJson;
 
 const DECIMAL = "^(0|[1-9][0-9]{0,19})$";
 const SIGNED_DECIMAL = "^(0|-?[1-9][0-9]{0,18})$";
@@ -113,6 +123,7 @@ const payloadSchemas = {
   },
   // Accepted by the schema so that the handler can say why it is refused: evidence is msgpack-only.
   evidence: { type: "object" },
+  ...mainChainPayloadSchemas,
 } as const;
 
 function amountPayloadSchema(description: string) {
@@ -143,7 +154,9 @@ export const txJsonSchema = {
       type: "object",
       description:
         "by kind: transfer {to, amount}, noop {}, smallbank {op, other?, amount}, stake {amount}, unstake {amount}, " +
-        "vote {candidates}; evidence only as application/msgpack",
+        "vote {candidates}, register-validator {blsPublicKey, blsProofOfPossession, vrfPublicKey, deposit}, " +
+        "register-chain {schema}, update-chain {chainId, schema}, record {recordType, record}, anchor {header}, " +
+        "epoch-proof {epoch, purpose, proof}; evidence only as application/msgpack",
     },
     signature: {
       type: "string",
@@ -201,6 +214,13 @@ export function signedTxToJson(stx: SignedTx): TxJson {
         payload: { first: bytesToHex(encodeHeader(first)), second: bytesToHex(encodeHeader(second)) },
       };
     }
+    case TxKind.RegisterValidator:
+    case TxKind.RegisterChain:
+    case TxKind.UpdateChain:
+    case TxKind.Record:
+    case TxKind.Anchor:
+    case TxKind.EpochProof:
+      return mainChainTxToJson(fields, tx);
   }
 }
 
@@ -288,6 +308,8 @@ export function signedTxFromJson(json: TxJson, field = "body"): SignedTx {
         "API_ERROR_VALIDATION",
         `${field}.kind: evidence txs are accepted as application/msgpack only (encodeSignedTx or encodeTxBatch)`,
       );
+    default:
+      tx = mainChainTxFromJson(json, common, field, amount);
   }
   return { tx, signature: hexToBytes(json.signature) };
 }
