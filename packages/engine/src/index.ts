@@ -1,4 +1,5 @@
 export * from "./chain/assembleBlock.ts";
+export * from "./chain/chainModules.ts";
 export * from "./chain/chainOptions.ts";
 export * from "./chain/genesis.ts";
 export * from "./chain/genesisBlock.ts";
@@ -19,6 +20,7 @@ export * from "./execution/staking.ts";
 export * from "./execution/touchedRecords.ts";
 export * from "./logger.ts";
 export * from "./mempool/index.ts";
+export * from "./registry/index.ts";
 export * from "./sharding/index.ts";
 export * from "./staking/index.ts";
 export * from "./state/index.ts";

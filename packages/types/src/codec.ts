@@ -22,6 +22,17 @@ export function encodeTuple(tuple: unknown[]): Uint8Array {
   return packr.pack(tuple);
 }
 
+/**
+ * A new array object over the same bytes (a Buffer stays a Buffer): msgpackr caches a `dataView` property on the
+ * array it reads, so decoding from a fresh view leaves the caller's array untouched (equal to what it was, and free
+ * of a property that `toEqual` and stored copies would carry).
+ */
+function freshView(bytes: Uint8Array): Uint8Array {
+  return Buffer.isBuffer(bytes)
+    ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function fail(code: CodecErrorCode, what: string, message: string): never {
   throw new CodecError({ code, what }, `${what}: ${message}`);
 }
@@ -31,7 +42,7 @@ export function decodeValue(bytes: Uint8Array, what: string): unknown {
   if (!(bytes instanceof Uint8Array)) fail("CODEC_ERROR_WRONG_TYPE", what, "expected bytes");
   if (bytes.length === 0) fail("CODEC_ERROR_MALFORMED", what, "empty input");
   try {
-    const values = packr.unpackMultiple(bytes as Buffer) as unknown[];
+    const values = packr.unpackMultiple(freshView(bytes) as Buffer) as unknown[];
     if (values.length !== 1)
       fail("CODEC_ERROR_MALFORMED", what, `expected one value, found ${values.length}`);
     return values[0];
@@ -53,7 +64,7 @@ export function decodeTuple(bytes: Uint8Array, length: number, what: string): un
   let end = 0;
   try {
     // Read the first value only: bytes after a complete value are a non-canonical encoding, not garbage.
-    packr.unpackMultiple(bytes as Buffer, (v: unknown, _start?: number, stop?: number) => {
+    packr.unpackMultiple(freshView(bytes) as Buffer, (v: unknown, _start?: number, stop?: number) => {
       value = v;
       end = stop ?? bytes.length;
       return false;

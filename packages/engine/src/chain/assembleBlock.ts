@@ -19,6 +19,7 @@ import {
 import type { RecordMap } from "../execution/recordState.ts";
 import { recordValueHashOf } from "../execution/recordStateKey.ts";
 import { touchedRecords } from "../execution/touchedRecords.ts";
+import type { ChainRoles } from "../registry/interface.ts";
 import type { SparseMerkleTree, StateUpdate } from "../state/index.ts";
 
 /** Where a new block goes: its parent and what the proposer stamps on it. */
@@ -94,12 +95,13 @@ export async function loadTouchedAccounts(
 
 /**
  * Executes `txs` on top of the parent state and builds the header: state root from ONE tree update of the accounts
- * and records written (cost grows with what is touched), tx root over tx hashes, body CID.
+ * and records written (cost grows with what is touched), tx root over tx hashes, body CID. `modules.roles` is the
+ * chain's role (main chain, worker schema); without it registry and record txs are refused.
  */
 export async function assembleBlock(
   ctx: BlockContext,
   txs: PreparedTx[],
-  modules: StateLoaders & { tree: SparseMerkleTree },
+  modules: StateLoaders & { tree: SparseMerkleTree; roles?: ChainRoles },
   opts: { skipInvalid: boolean },
 ): Promise<AssembledBlock> {
   const touched = touchedRecords(txs);
@@ -107,7 +109,8 @@ export async function assembleBlock(
     loadTouchedAccounts(txs, ctx.proposerHex, modules),
     touched.size > 0 ? modules.loadRecords(touched) : Promise.resolve<RecordMap>(new Map()),
   ]);
-  const execution = executeTxs(txs, accounts, ctx.proposerHex, opts, records);
+  const context = { ...modules.roles, height: ctx.height };
+  const execution = executeTxs(txs, accounts, ctx.proposerHex, { ...opts, context }, records);
   const updates = stateUpdatesOf(execution.changed, execution.records);
   const { root, newNodes } = await modules.tree.update(ctx.parentStateRoot, updates);
   const body = execution.applied.map((t) => t.stx);

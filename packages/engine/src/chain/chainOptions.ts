@@ -1,4 +1,6 @@
+import { MAX_SCHEMA_BYTES, type WorkerChainSchema } from "@vshard/types";
 import { defaultMempoolOptions, type MempoolOptions } from "../mempool/index.ts";
+import type { MainChainRules } from "../registry/options.ts";
 
 /** The rules and limits of one shard chain. */
 export interface ChainOptions {
@@ -15,6 +17,10 @@ export interface ChainOptions {
   /** Target time between blocks. */
   blockIntervalMs: number;
   mempool: MempoolOptions;
+  /** Set on the main chain (chain 0): it takes the registry kinds (validators, chains, anchors, epoch proofs). */
+  main?: MainChainRules;
+  /** Set on a worker chain shard: its schema (record types, fee rule, shard assignment); it takes record txs. */
+  schema?: WorkerChainSchema;
 }
 
 /** Defaults for a development chain. */
@@ -32,3 +38,17 @@ export const defaultChainOptions: ChainOptions = {
   blockIntervalMs: 250,
   mempool: defaultMempoolOptions,
 };
+
+/**
+ * Room for a register-chain or update-chain tx's envelope around its schema: chain, shard, kind, 32-byte sender,
+ * nonce, fee, the payload's headers and the 64-byte signature take under 200 bytes; 1 KiB leaves a wide margin.
+ */
+const SCHEMA_TX_ENVELOPE_BYTES = 1024;
+
+/**
+ * The largest signed tx the chain accepts: `maxTxBytes`, raised on the main chain to fit a register-chain tx with
+ * the largest schema (`MAX_SCHEMA_BYTES`), whatever the configured limit, so that no main chain refuses a valid one.
+ */
+export function maxTxBytesOf(opts: Pick<ChainOptions, "maxTxBytes" | "main">): number {
+  return opts.main ? Math.max(opts.maxTxBytes, MAX_SCHEMA_BYTES + SCHEMA_TX_ENVELOPE_BYTES) : opts.maxTxBytes;
+}

@@ -1,6 +1,24 @@
-import { bytesToHex, hexToBytes, isValidBlsPublicKey, isValidEd25519PublicKey } from "@vshard/crypto";
-import { type Account, AddressError, addressFromPublicKey, MAX_AMOUNT, parseAddress } from "@vshard/types";
+import {
+  blsVerifyPossession,
+  bytesToHex,
+  hexToBytes,
+  isValidBlsPublicKey,
+  isValidEd25519PublicKey,
+} from "@vshard/crypto";
+import {
+  type Account,
+  AddressError,
+  addressFromPublicKey,
+  encodeSchema,
+  MAX_AMOUNT,
+  MAX_SCHEMA_BYTES,
+  parseAddress,
+  parseWorkerChainSchema,
+  SchemaError,
+  type WorkerChainSchema,
+} from "@vshard/types";
 import { GenesisError } from "../errors.ts";
+import { MAIN_CHAIN_ID } from "../registry/options.ts";
 
 /** A block-producer candidate that exists from the start, with its self-bonded stake. */
 export interface GenesisValidator {
@@ -11,6 +29,15 @@ export interface GenesisValidator {
   stake: bigint;
   /** Spendable balance of the validator's account (0 when absent). */
   balance?: bigint;
+  /** Proof of possession of `blsPublicKey`'s secret key (required with `vrfPublicKey`). */
+  blsProofOfPossession?: Uint8Array;
+  /**
+   * ECVRF key: on the main chain a validator with one (and a BLS key with its proof of possession) is a registered
+   * validator from genesis, its stake its deposit.
+   */
+  vrfPublicKey?: Uint8Array;
+  /** The validator's epoch-0 sortition proof (main chain; needs `vrfPublicKey`). */
+  sortitionProof?: Uint8Array;
 }
 
 /** Genesis of one shard chain, as read from a JSON file. */
@@ -24,6 +51,8 @@ export interface Genesis {
   accounts: Array<{ address: Uint8Array; account: Account }>;
   /** Candidates staked at genesis; their accounts are not in `accounts` (see `genesisAccounts`). */
   validators: GenesisValidator[];
+  /** Worker chains registered at genesis (main chain only), ids 1, 2, ... in order, owned by `authority`. */
+  chains?: WorkerChainSchema[];
 }
 
 /** The JSON form: numbers as JSON numbers, balances as decimal strings, addresses as text, keys as hex. */
@@ -33,8 +62,21 @@ export interface GenesisJson {
   time: number;
   authority: string;
   accounts: Array<{ address: string; balance: string }>;
-  /** ed25519 key (64 hex), BLS key (96 hex), stake and balance as decimal strings. */
-  validators?: Array<{ publicKey: string; blsPublicKey?: string; stake: string; balance?: string }>;
+  /**
+   * ed25519 key (64 hex), BLS key (96 hex), stake and balance as decimal strings; on the main chain also the BLS
+   * proof of possession (192 hex), the VRF key (64 hex) and the epoch-0 sortition proof (160 hex).
+   */
+  validators?: Array<{
+    publicKey: string;
+    blsPublicKey?: string;
+    stake: string;
+    balance?: string;
+    blsProofOfPossession?: string;
+    vrfPublicKey?: string;
+    sortitionProof?: string;
+  }>;
+  /** Worker-chain schemas registered at genesis (main chain only), as in examples/. */
+  chains?: unknown[];
 }
 
 function fail(path: string, message: string): never {
@@ -98,12 +140,46 @@ export function genesisFromJson(json: unknown): Genesis {
     return { address: bytes, account: { balance: amount, nonce: 0 } };
   });
   const validators = validatorsFromJson(g.validators, seen, supply);
-  return { chainId, shard, time, authority, accounts, validators };
+  const chains = chainsFromJson(g.chains, chainId);
+  return { chainId, shard, time, authority, accounts, validators, ...(chains ? { chains } : {}) };
+}
+
+/** The worker chains of a main-chain genesis: each schema valid, names unique; errors at `$.chains[i]...`. */
+function chainsFromJson(value: unknown, chainId: number): WorkerChainSchema[] | undefined {
+  if (value === undefined) return undefined;
+  if (chainId !== MAIN_CHAIN_ID)
+    fail(
+      "$.chains",
+      `worker chains are registered on the main chain (chain ${MAIN_CHAIN_ID}), not on chain ${chainId}`,
+    );
+  if (!Array.isArray(value)) fail("$.chains", "expected an array");
+  const names = new Map<string, number>();
+  return value.map((json: unknown, i: number) => {
+    let schema: WorkerChainSchema;
+    try {
+      schema = parseWorkerChainSchema(json);
+    } catch (err) {
+      if (err instanceof SchemaError) fail(`$.chains[${i}]${err.path.slice(1)}`, err.reason);
+      throw err;
+    }
+    const first = names.get(schema.name);
+    if (first !== undefined)
+      fail(`$.chains[${i}].name`, `chain name '${schema.name}' is also $.chains[${first}]'s`);
+    names.set(schema.name, i);
+    const size = encodeSchema(schema).length;
+    if (size > MAX_SCHEMA_BYTES)
+      fail(
+        `$.chains[${i}]`,
+        `encodes to ${size} bytes, more than the ${MAX_SCHEMA_BYTES} a chain schema may take`,
+      );
+    return schema;
+  });
 }
 
 function validatorsFromJson(value: unknown, seen: Set<string>, supply: SupplyCounter): GenesisValidator[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) fail("$.validators", "expected an array");
+  const vrfKeys = new Map<string, string>();
   return value.map((entry: unknown, i: number) => {
     const path = `$.validators[${i}]`;
     const v = objectAt(entry, path);
@@ -121,8 +197,43 @@ function validatorsFromJson(value: unknown, seen: Set<string>, supply: SupplyCou
       if (!isValidBlsPublicKey(bls)) fail(`${path}.blsPublicKey`, "not a valid BLS public key");
       validator.blsPublicKey = bls;
     }
+    registrationFromJson(v, path, validator, vrfKeys);
     return validator;
   });
+}
+
+/** The registration keys of a genesis validator (proof of possession, VRF key, sortition proof), checked. */
+function registrationFromJson(
+  v: Record<string, unknown>,
+  path: string,
+  validator: GenesisValidator,
+  vrfKeys: Map<string, string>,
+): void {
+  if (v.blsProofOfPossession !== undefined) {
+    const at = `${path}.blsProofOfPossession`;
+    const pop = hexAt(v.blsProofOfPossession, at, 96, "a compressed BLS12-381 G2 signature");
+    if (!validator.blsPublicKey) fail(at, "a proof of possession needs a blsPublicKey");
+    if (!blsVerifyPossession(validator.blsPublicKey, pop))
+      fail(at, "not a proof of possession of blsPublicKey's secret key");
+    validator.blsProofOfPossession = pop;
+  }
+  if (v.vrfPublicKey !== undefined) {
+    const at = `${path}.vrfPublicKey`;
+    const vrf = hexAt(v.vrfPublicKey, at, 32, "an ECVRF edwards25519 public key");
+    if (!isValidEd25519PublicKey(vrf)) fail(at, "not a valid edwards25519 point");
+    if (!validator.blsProofOfPossession)
+      fail(at, "a registered validator needs a blsPublicKey and its blsProofOfPossession too");
+    const other = vrfKeys.get(bytesToHex(vrf));
+    if (other !== undefined) fail(at, `also the VRF key of ${other}`);
+    vrfKeys.set(bytesToHex(vrf), path);
+    validator.vrfPublicKey = vrf;
+  }
+  if (v.sortitionProof !== undefined) {
+    const at = `${path}.sortitionProof`;
+    const proof = hexAt(v.sortitionProof, at, 80, "an ECVRF proof");
+    if (!validator.vrfPublicKey) fail(at, "a sortition proof needs a vrfPublicKey");
+    validator.sortitionProof = proof;
+  }
 }
 
 /**

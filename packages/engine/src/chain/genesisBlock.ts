@@ -1,25 +1,30 @@
 import { bytesEqual, bytesToHex, EMPTY_MERKLE_ROOT } from "@vshard/crypto";
 import type { ChainHead, LedgerDb } from "@vshard/storage";
-import { type Block, cidOfBytes, encodeBody, headerHash, ZERO_HASH } from "@vshard/types";
+import { type Block, cidOfBytes, encodeBody, headerHash, type RecordEntry, ZERO_HASH } from "@vshard/types";
 import { GenesisError } from "../errors.ts";
+import { recordStateKey, recordValueHashOf } from "../execution/recordStateKey.ts";
+import { genesisRegistryRecords } from "../registry/genesisRegistry.ts";
 import { EMPTY_STATE_ROOT, SparseMerkleTree } from "../state/index.ts";
 import { stateKeyOf, stateValueHashOf } from "./assembleBlock.ts";
 import type { ChainOptions } from "./chainOptions.ts";
 import { type Genesis, genesisAccounts } from "./genesis.ts";
 
 /**
- * The genesis block of a chain and the state-tree nodes of its initial accounts, validators' included
- * (deterministic).
+ * The genesis block of a chain, the state-tree nodes of its initial accounts (validators' included) and records (a
+ * main chain's registry: `genesisRegistryRecords`), and those records (deterministic).
  */
 export async function buildGenesisBlock(
   genesis: Genesis,
   // The update starts from the empty tree, so it reads no node; a chain passes its own tree to warm its cache.
   tree = new SparseMerkleTree({ get: async () => null }),
-): Promise<{ block: Block; stateNodes: Array<[Uint8Array, Uint8Array]> }> {
+): Promise<{ block: Block; stateNodes: Array<[Uint8Array, Uint8Array]>; records: RecordEntry[] }> {
+  const records = genesisRegistryRecords(genesis);
   const updates = genesisAccounts(genesis).map((a) => ({
     key: stateKeyOf(a.address),
     valueHash: stateValueHashOf(a.account),
   }));
+  for (const r of records)
+    updates.push({ key: recordStateKey(r.namespace, r.id), valueHash: recordValueHashOf(r.value) });
   const { root, newNodes } = await tree.update(EMPTY_STATE_ROOT, updates);
   const block: Block = {
     header: {
@@ -38,7 +43,7 @@ export async function buildGenesisBlock(
     },
     txs: [],
   };
-  return { block, stateNodes: newNodes };
+  return { block, stateNodes: newNodes, records };
 }
 
 /**
@@ -56,7 +61,7 @@ export async function commitGenesis(
       { code: "GENESIS_ERROR_INVALID", path: "$.chainId" },
       `genesis is for chain ${genesis.chainId} shard ${genesis.shard}, the node runs chain ${opts.chainId} shard ${opts.shard}`,
     );
-  const { block, stateNodes } = await buildGenesisBlock(genesis, tree);
+  const { block, stateNodes, records } = await buildGenesisBlock(genesis, tree);
   const hash = headerHash(block.header);
   const existing = await db.getHead(opts.chainId, opts.shard);
   if (existing) {
@@ -76,6 +81,7 @@ export async function commitGenesis(
     block,
     blockHash: hash,
     accounts: genesisAccounts(genesis),
+    records,
     stateNodes,
     stateCheckpoint: { height: 0, root: block.header.stateRoot },
     receipts: [],

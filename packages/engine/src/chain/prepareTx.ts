@@ -11,7 +11,13 @@ import { TxError } from "../errors.ts";
 import type { PreparedTx } from "../execution/executeTxs.ts";
 import { smallbankPayloadProblem } from "../execution/smallbank.ts";
 import { isStakingTx, stakingTxProblem } from "../execution/staking.ts";
-import type { ChainOptions } from "./chainOptions.ts";
+import {
+  chainPayloadProblem,
+  chainRoleProblem,
+  minFeeOf,
+  workerShardProblem,
+} from "../registry/chainTxRules.ts";
+import { type ChainOptions, maxTxBytesOf } from "./chainOptions.ts";
 
 /** Derives hash, sender address and size of a signed tx once. */
 export function prepareTx(stx: SignedTx): PreparedTx {
@@ -40,7 +46,9 @@ export function txSignatureSet(t: PreparedTx): SignatureSet {
  * Checks that need no state: chain, shard, kind, fee, payload, size. A transfer must move a positive amount; a
  * Smallbank op names `other` exactly when it is Amalgamate or SendPayment, and Balance and Amalgamate carry amount 0;
  * staking kinds follow `stakingTxProblem` (positive amounts, sorted votes, evidence signed twice by one proposer).
- * Throws `TxError`.
+ * Registry kinds go to the main chain only and records to a worker chain only (`chainRoleProblem`); on a worker
+ * chain the sender (and a transfer's recipient) must live in this shard and the fee follow the schema's rule; a
+ * schema or record that does not decode is refused here (`chainPayloadProblem`). Throws `TxError`.
  */
 export function checkTxStateless(t: PreparedTx, opts: ChainOptions): void {
   const tx = t.stx.tx;
@@ -53,16 +61,26 @@ export function checkTxStateless(t: PreparedTx, opts: ChainOptions): void {
     fail("TX_ERROR_WRONG_SHARD", `tx is for shard ${tx.shard}, this is shard ${opts.shard}`);
   if (!ACCEPTED_KINDS.has(tx.kind))
     fail("TX_ERROR_UNSUPPORTED_KIND", `tx kind ${tx.kind} is not accepted on this chain`);
-  if (tx.fee < opts.minFee)
-    fail("TX_ERROR_FEE_TOO_LOW", `fee ${tx.fee} is below the minimum fee ${opts.minFee}`);
+  const role =
+    chainRoleProblem(tx, opts) ?? (opts.schema ? workerShardProblem(t, opts.schema, opts.shard) : null);
+  if (role !== null) fail(role.code, role.message);
+  const minFee = minFeeOf(t.size, opts);
+  if (tx.fee < minFee) {
+    const rule = opts.schema
+      ? ` (schema fees: ${opts.schema.fees.minFee} + ${opts.schema.fees.perByte} × ${t.size} bytes)`
+      : "";
+    fail("TX_ERROR_FEE_TOO_LOW", `fee ${tx.fee} is below the minimum fee ${minFee}${rule}`);
+  }
   if (tx.kind === TxKind.Transfer && tx.payload.amount === 0n)
     fail("TX_ERROR_ZERO_AMOUNT", "a transfer must move a positive amount");
   if (tx.kind === TxKind.Smallbank) {
     const problem = smallbankPayloadProblem(tx.payload);
     if (problem !== null) fail("TX_ERROR_BAD_PAYLOAD", problem);
   }
-  if (t.size > opts.maxTxBytes)
-    fail("TX_ERROR_TOO_LARGE", `tx is ${t.size} bytes, the limit is ${opts.maxTxBytes}`);
+  const maxTxBytes = maxTxBytesOf(opts);
+  if (t.size > maxTxBytes) fail("TX_ERROR_TOO_LARGE", `tx is ${t.size} bytes, the limit is ${maxTxBytes}`);
+  const payload = chainPayloadProblem(tx, opts);
+  if (payload !== null) fail(payload.code, payload.message);
   // Last: an evidence's check verifies two signatures.
   if (isStakingTx(tx)) {
     const problem = stakingTxProblem(tx);
@@ -70,7 +88,7 @@ export function checkTxStateless(t: PreparedTx, opts: ChainOptions): void {
   }
 }
 
-/** The kinds this engine executes. */
+/** The kinds this engine executes (the registry kinds and records only on chains of their role). */
 const ACCEPTED_KINDS: ReadonlySet<TxKind> = new Set([
   TxKind.Transfer,
   TxKind.Noop,
@@ -79,4 +97,10 @@ const ACCEPTED_KINDS: ReadonlySet<TxKind> = new Set([
   TxKind.Unstake,
   TxKind.Vote,
   TxKind.Evidence,
+  TxKind.RegisterValidator,
+  TxKind.RegisterChain,
+  TxKind.UpdateChain,
+  TxKind.Record,
+  TxKind.Anchor,
+  TxKind.EpochProof,
 ]);

@@ -1,4 +1,4 @@
-import { bytesEqual, bytesToHex, type SignatureVerifier } from "@vshard/crypto";
+import { bytesEqual, bytesToHex } from "@vshard/crypto";
 import type { BodyStats, ChainHead, LedgerDb, RecordListOptions } from "@vshard/storage";
 import {
   type Account,
@@ -13,9 +13,11 @@ import {
 import type { ConsensusApp, ProposalContext } from "../consensus/interface.ts";
 import { BlockError } from "../errors.ts";
 import { Mempool } from "../mempool/index.ts";
+import type { ChainRoles } from "../registry/interface.ts";
 import { SparseMerkleTree } from "../state/index.ts";
 import { type AssembledBlock, assembleBlock } from "./assembleBlock.ts";
 import { blockCommitOf } from "./blockCommit.ts";
+import { chainRolesOf, type ShardChainModules } from "./chainModules.ts";
 import type { ChainOptions } from "./chainOptions.ts";
 import { checkProposal } from "./checkProposal.ts";
 import { type Genesis, genesisSupply } from "./genesis.ts";
@@ -65,6 +67,7 @@ export class ShardChain implements ConsensusApp {
   /** State-tree nodes not stored yet: the tree is stored at checkpoints, accounts with every block. */
   private readonly pending: PendingStateNodes;
   private readonly admission: TxAdmission;
+  private readonly roles: ChainRoles;
   private currentHead: ChainHead;
   private headBlockTime: number;
   private finalized = 0;
@@ -77,9 +80,7 @@ export class ShardChain implements ConsensusApp {
     opts: ChainOptions,
     genesis: Genesis,
     head: { head: ChainHead; time: number },
-    modules: {
-      db: LedgerDb;
-      verifier: SignatureVerifier;
+    modules: ShardChainModules & {
       tree: SparseMerkleTree;
       pending: PendingStateNodes;
       loaders: CachedStateLoaders;
@@ -95,6 +96,7 @@ export class ShardChain implements ConsensusApp {
     this.tree = modules.tree;
     this.pending = modules.pending;
     this.loaders = modules.loaders;
+    this.roles = chainRolesOf(opts, modules.anchorVerifier);
     this.state = new StateReader(opts, modules);
     this.admission = new TxAdmission(opts, {
       mempool: this.mempool,
@@ -106,11 +108,7 @@ export class ShardChain implements ConsensusApp {
   }
 
   /** Opens the chain in `db`, committing the genesis block on first start; refuses a data folder of another genesis. */
-  static async create(
-    opts: ChainOptions,
-    genesis: Genesis,
-    modules: { db: LedgerDb; verifier: SignatureVerifier },
-  ): Promise<ShardChain> {
+  static async create(opts: ChainOptions, genesis: Genesis, modules: ShardChainModules): Promise<ShardChain> {
     const { db } = modules;
     // The tree's node reader consults the chain's branch nodes once the chain exists.
     let chain: ShardChain | null = null;
@@ -322,7 +320,8 @@ export class ShardChain implements ConsensusApp {
   }
 
   private assemblyModules(branch: SpeculativeState | null) {
-    return { tree: this.tree, ...(branch ? speculativeLoaders(this.loaders, branch) : this.loaders) };
+    const loaders = branch ? speculativeLoaders(this.loaders, branch) : this.loaders;
+    return { tree: this.tree, roles: this.roles, ...loaders };
   }
 
   /**

@@ -1,6 +1,9 @@
 import { bytesToHex } from "@vshard/crypto";
 import { type Account, EMPTY_ACCOUNT, MAX_AMOUNT, type SignedTx, TxKind } from "@vshard/types";
 import { TxError } from "../errors.ts";
+import { applyChainTx } from "../registry/applyRegistryTx.ts";
+import { isChainTx } from "../registry/chainTxRules.ts";
+import type { ExecutionContext } from "../registry/interface.ts";
 import { type RecordMap, RecordState, type RecordWrites } from "./recordState.ts";
 import { applySmallbank, TX_OK, type TxOutcome } from "./smallbank.ts";
 import {
@@ -43,6 +46,7 @@ export interface ExecutionResult {
 /**
  * The addresses (hex) whose accounts executing `txs` may read, as far as the txs alone tell: the proposer, every
  * sender, every transfer's receiver, every candidate a vote names, every evidence's offender and the burn address.
+ * Registry and record kinds touch their sender's account only (a register-validator's self-vote is its sender).
  * The candidates that existing stakes already vote for come from `stakingFollowUpAddresses`.
  */
 export function touchedAddresses(txs: PreparedTx[], proposerHex: string): Set<string> {
@@ -62,8 +66,9 @@ export function touchedAddresses(txs: PreparedTx[], proposerHex: string): Set<st
 
 /**
  * The second round of reads a block with staking txs needs (hex, not in `accounts` yet): the candidates that the
- * senders of stake, unstake and vote txs, and the offenders of evidence txs, voted for before the block. Votes cast
- * inside the block name candidates `touchedAddresses` already has. Empty for a block without staking txs.
+ * senders of stake, unstake, vote and register-validator txs, and the offenders of evidence txs, voted for before the
+ * block. Votes cast inside the block name candidates `touchedAddresses` already has. Empty for a block without
+ * staking txs.
  */
 export function stakingFollowUpAddresses(txs: PreparedTx[], accounts: AccountMap): string[] {
   const out = new Set<string>();
@@ -75,7 +80,12 @@ export function stakingFollowUpAddresses(txs: PreparedTx[], accounts: AccountMap
   };
   for (const t of txs) {
     const tx = t.stx.tx;
-    if (tx.kind === TxKind.Stake || tx.kind === TxKind.Unstake || tx.kind === TxKind.Vote)
+    if (
+      tx.kind === TxKind.Stake ||
+      tx.kind === TxKind.Unstake ||
+      tx.kind === TxKind.Vote ||
+      tx.kind === TxKind.RegisterValidator
+    )
       addVotesOf(t.senderHex);
     else if (tx.kind === TxKind.Evidence) addVotesOf(bytesToHex(evidenceOffender(tx.payload)));
   }
@@ -86,16 +96,18 @@ export function stakingFollowUpAddresses(txs: PreparedTx[], accounts: AccountMap
  * Applies transactions in order to `accounts` and `records` (pure: reads the maps, returns new values; the maps are
  * not mutated). Every tx needs nonce = account nonce and balance >= fee (a transfer or a stake: fee + amount); the
  * sender's nonce rises by one and the fee goes to the proposer. A noop does nothing else; a Smallbank op may abort,
- * which changes no record but still includes the tx; staking kinds follow `applyStakingTx`. `accounts` must hold
- * every account of `touchedAddresses` and `stakingFollowUpAddresses` that exists, `records` every record of
- * `touchedRecords` that exists. With `skipInvalid` (block building) a failing tx is skipped and reported; without
- * it (block validation) the first failure throws its `TxError`.
+ * which changes no record but still includes the tx; staking kinds follow `applyStakingTx`; registry and record
+ * kinds follow `applyChainTx` with `opts.context` (the block height and the chain's role; without it they are
+ * refused as on a chain of neither role). `accounts` must hold every account of `touchedAddresses` and
+ * `stakingFollowUpAddresses` that exists, `records` every record of `touchedRecords` that exists. With `skipInvalid`
+ * (block building) a failing tx is skipped and reported; without it (block validation) the first failure throws its
+ * `TxError`.
  */
 export function executeTxs(
   txs: PreparedTx[],
   accounts: AccountMap,
   proposerHex: string,
-  opts: { skipInvalid: boolean },
+  opts: { skipInvalid: boolean; context?: ExecutionContext },
   records: RecordMap = new Map(),
 ): ExecutionResult {
   const changed: AccountMap = new Map();
@@ -118,8 +130,10 @@ export function executeTxs(
       fail("TX_ERROR_NONCE_MISMATCH", `nonce ${tx.nonce} does not match the account nonce ${sender.nonce}`);
       continue;
     }
-    if (isStakingTx(tx)) {
-      const failure = applyStakingTx(tx, t.senderHex, store);
+    if (isStakingTx(tx) || isChainTx(tx)) {
+      const failure = isStakingTx(tx)
+        ? applyStakingTx(tx, t.senderHex, store)
+        : applyChainTx(t, store, recordState, opts.context);
       if (failure !== null) {
         fail(failure.code, failure.message);
         continue;

@@ -149,6 +149,24 @@ function adjustTallies(store: AccountStore, votes: Uint8Array[], delta: bigint):
   }
 }
 
+/**
+ * Bonds `amount` more of an account's balance as stake and makes it a block-producer candidate (a validator's
+ * registration deposit), leaving it as a genesis validator starts: when it voted for no one it now votes for itself
+ * with its whole stake; otherwise the candidates it votes for gain `amount`. The caller has checked the balance.
+ */
+export function bondCandidate(store: AccountStore, hex: string, address: Uint8Array, amount: bigint): void {
+  const account = store.read(hex);
+  const s = stakingOf(account);
+  const selfVote = s.votes.length === 0;
+  const votes = selfVote ? [address] : s.votes;
+  const balance = account.balance - amount;
+  store.write(
+    hex,
+    withStaking({ ...account, balance }, { ...s, stake: s.stake + amount, candidate: true, votes }),
+  );
+  adjustTallies(store, votes, selfVote ? s.stake + amount : amount);
+}
+
 /** The sender after paying the fee (plus `debit`) and using its nonce. */
 function charged(sender: Account, fee: bigint, debit: bigint): Account {
   return { ...sender, balance: sender.balance - fee - debit, nonce: sender.nonce + 1 };

@@ -1,4 +1,5 @@
 import { type RecordRef, TxKind } from "@vshard/types";
+import { chainTxRecordsTouched } from "../registry/registryTouched.ts";
 import type { PreparedTx } from "./executeTxs.ts";
 import { recordKeyHex } from "./recordStateKey.ts";
 import { smallbankRecordsTouched } from "./smallbank.ts";
@@ -13,6 +14,13 @@ export function recordsTouchedBy(prepared: PreparedTx): RecordRef[] {
   switch (tx.kind) {
     case TxKind.Smallbank:
       return smallbankRecordsTouched(tx.payload, prepared.senderAddress);
+    case TxKind.RegisterValidator:
+    case TxKind.RegisterChain:
+    case TxKind.UpdateChain:
+    case TxKind.Anchor:
+    case TxKind.EpochProof:
+    case TxKind.Record:
+      return chainTxRecordsTouched(prepared);
     default:
       return [];
   }

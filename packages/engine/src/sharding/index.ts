@@ -41,6 +41,14 @@ export {
   type ProducerVrfOutput,
   proveEpochSeed,
 } from "./epochSeed.ts";
+export {
+  type EpochCommittees,
+  type EpochSeedRecord,
+  EpochTracker,
+  firstEpochIncluding,
+  type SeedContribution,
+  shardsAddedBefore,
+} from "./epochTracker.ts";
 export type { ExactProbability } from "./hypergeometric.ts";
 export {
   EXACT_SHARD_WORK_LIMIT,

@@ -1,0 +1,100 @@
+import { BODY_CID_LENGTH, type Header, headerHash, TxKind } from "@vshard/types";
+import { describe, expect, it } from "vitest";
+import { type AnchorVerifier, type ChainEntry, registryReaderOf } from "../../src/registry/index.ts";
+import { exampleSchemaBytes, mine, openChain, refusedAtExecution, signed } from "./registryFixtures.ts";
+
+/** A worker shard header (its certificate is whatever the verifier under test makes of it). */
+function header(chainId: number, shard: number, height: number, epoch = 0): Header {
+  return {
+    chainId,
+    shard,
+    height,
+    parentHash: new Uint8Array(32).fill(height),
+    stateRoot: new Uint8Array(32).fill(7),
+    txRoot: new Uint8Array(32),
+    receiptRoot: new Uint8Array(32).fill(9),
+    bodyCid: new Uint8Array(BODY_CID_LENGTH),
+    proposer: new Uint8Array(32).fill(1),
+    time: 5_000 + height,
+    epoch,
+    certificate: Uint8Array.of(1, 2, 3),
+  };
+}
+
+const anchor = (nonce: number, h: Header) => signed(2, nonce, TxKind.Anchor, { header: h });
+const registerGpu = () => signed(0, 0, TxKind.RegisterChain, { schema: exampleSchemaBytes("gpu-rental") });
+
+/** A main chain with gpu-rental (chain 1, 4 shards) registered at height 1, checking anchors with `verifier`. */
+async function chainWithWorker(verifier?: AnchorVerifier) {
+  const chain = await openChain(undefined, undefined, verifier);
+  await mine(chain, [registerGpu()]);
+  return chain;
+}
+
+describe("anchor", () => {
+  it("calls the verifier with the header, the chain entry and the main height; writes head and header", async () => {
+    const calls: Array<[Header, ChainEntry, number]> = [];
+    const chain = await chainWithWorker((h, c, height) => {
+      calls.push([h, c, height]);
+      return null;
+    });
+    const h = header(1, 2, 5, 3);
+    await mine(chain, [anchor(0, h)]);
+    expect(calls).toHaveLength(1);
+    const [seen, entry, mainHeight] = calls[0];
+    expect(seen).toEqual(h);
+    expect([entry.chainId, entry.name, mainHeight]).toEqual([1, "gpu-rental", 2]);
+    const registry = registryReaderOf(chain);
+    expect(await registry.anchorHead(1, 2)).toEqual({ height: 5, hash: headerHash(h) });
+    expect(await registry.anchoredHeader(1, 2, 5)).toEqual({
+      hash: headerHash(h),
+      stateRoot: h.stateRoot,
+      receiptRoot: h.receiptRoot,
+      epoch: 3,
+      anchoredAt: 2,
+    });
+    expect(await registry.anchorHead(1, 1)).toBeNull();
+    expect(await registry.anchoredHeader(1, 2, 4)).toBeNull();
+  });
+
+  it("refuses what the verifier refuses, with its reason; without a verifier every anchor is refused", async () => {
+    const chain = await chainWithWorker(() => "the bft certificate does not verify");
+    expect(await refusedAtExecution(chain, anchor(0, header(1, 0, 1)))).toEqual({
+      code: "TX_ERROR_BAD_CERTIFICATE",
+      message: "certificate of chain 1 shard 0 height 1 refused: the bft certificate does not verify",
+    });
+    const blind = await chainWithWorker();
+    expect(await refusedAtExecution(blind, anchor(0, header(1, 0, 1)))).toEqual({
+      code: "TX_ERROR_BAD_CERTIFICATE",
+      message: "certificate of chain 1 shard 0 height 1 refused: this node cannot check certificates",
+    });
+    expect(await registryReaderOf(blind).anchorHead(1, 0)).toBeNull();
+  });
+
+  it("refuses a header at or below the shard's anchored height", async () => {
+    const chain = await chainWithWorker(() => null);
+    await mine(chain, [anchor(0, header(1, 3, 10))]);
+    expect(await refusedAtExecution(chain, anchor(1, header(1, 3, 10)))).toEqual({
+      code: "TX_ERROR_STALE_ANCHOR",
+      message: "chain 1 shard 3 is anchored up to height 10; header height 10 is not above it",
+    });
+    expect((await refusedAtExecution(chain, anchor(1, header(1, 3, 9)))).code).toBe("TX_ERROR_STALE_ANCHOR");
+    await mine(chain, [anchor(1, header(1, 3, 11))]);
+    expect((await registryReaderOf(chain).anchorHead(1, 3))?.height).toBe(11);
+    // Each height anchored keeps its header.
+    expect((await registryReaderOf(chain).anchoredHeader(1, 3, 10))?.anchoredAt).toBe(2);
+  });
+
+  it("refuses a header of a chain never registered, or of a shard the chain does not have", async () => {
+    const chain = await chainWithWorker(() => null);
+    expect(await refusedAtExecution(chain, anchor(0, header(2, 0, 1)))).toEqual({
+      code: "TX_ERROR_UNKNOWN_CHAIN",
+      message: "payload.header.chainId: chain 2 is not registered",
+    });
+    expect(await refusedAtExecution(chain, anchor(0, header(1, 4, 1)))).toEqual({
+      code: "TX_ERROR_UNKNOWN_SHARD",
+      message: "payload.header.shard: chain 1 ('gpu-rental') has shards 0..3, not 4",
+    });
+    expect((await refusedAtExecution(chain, anchor(0, header(0, 0, 1)))).code).toBe("TX_ERROR_UNKNOWN_CHAIN");
+  });
+});
