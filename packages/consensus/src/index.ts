@@ -1,4 +1,5 @@
 export * from "./bft/index.ts";
+export * from "./certificateVerifiers.ts";
 export * from "./dpos/index.ts";
 export * from "./registry.ts";
 export * from "./solo/soloConsensus.ts";
