@@ -18,6 +18,8 @@ export function startDevnetProcess(dataDir: string, extraArgs: string[] = []): P
     [
       VSHARD_BIN,
       "devnet",
+      "--consensus",
+      "solo",
       "--data-dir",
       dataDir,
       "--port",

@@ -44,7 +44,7 @@ export function benchAuthority(): Ed25519KeyPair {
 }
 
 /** Bytes of the files under `dir`; files that vanish while it counts (LevelDB compaction) are skipped. */
-async function folderBytes(dir: string): Promise<number> {
+export async function folderBytes(dir: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
@@ -72,6 +72,11 @@ async function writeSoloGenesis(dataDir: string, accounts: LaunchOptions["accoun
   await writeKeyFile(join(dataDir, "keys", "authority.json"), authority);
 }
 
+/** The `vshard` executable script of the node package (run with this process's node). */
+export function vshardBin(): string {
+  return createRequire(import.meta.url).resolve("@vshard/node/bin");
+}
+
 /**
  * Starts `vshard devnet` in its own process on a fresh temp folder and resolves once it prints its API address. The
  * single solo node gets a genesis that funds the workload's accounts; a cluster (`--nodes N --consensus p`) funds
@@ -82,7 +87,7 @@ export async function launchNode(opts: LaunchOptions): Promise<LaunchedNode> {
   const solo = isSoloDevnet(devnet);
   const dataDir = await mkdtemp(join(tmpdir(), "vshard-bench-"));
   if (solo) await writeSoloGenesis(dataDir, opts.accounts);
-  const bin = createRequire(import.meta.url).resolve("@vshard/node/bin");
+  const bin = vshardBin();
   const profArgs = opts.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
   if (opts.cpuProfDir) await mkdir(opts.cpuProfDir, { recursive: true });
   const args = [
@@ -97,7 +102,7 @@ export async function launchNode(opts: LaunchOptions): Promise<LaunchedNode> {
     String(opts.blockIntervalMs),
     "--log-level",
     "warn",
-    ...(solo ? [] : ["--nodes", String(devnet.nodes), "--consensus", devnet.consensus]),
+    ...(solo ? ["--consensus", "solo"] : ["--nodes", String(devnet.nodes), "--consensus", devnet.consensus]),
   ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -2,6 +2,7 @@ import type { Committee, ConsensusPlugin, ShardChain, SubmitResult } from "@vsha
 import type { SignedTx, WireTx } from "@vshard/types";
 import type { FastifyReply, FastifyRequest, FastifySchema } from "fastify";
 import type { NodeMetrics } from "../metrics.ts";
+import type { NetworkView } from "./networkView.ts";
 
 /** What handlers work on. */
 export interface ApiContext {
@@ -11,6 +12,8 @@ export interface ApiContext {
   committee: Committee;
   /** Admits txs from a client (and gossips them to the shard's other nodes). */
   submitTxs: (txs: Array<SignedTx | WireTx>) => Promise<SubmitResult[]>;
+  /** The node's network (main chain registry, epochs, worker shards); null on a single-chain node. */
+  network: NetworkView | null;
   metrics: NodeMetrics;
   limits: ApiLimits;
 }

@@ -4,10 +4,15 @@ import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import { ApiError, toApiError } from "./apiError.ts";
 import { buildOpenApi } from "./openApi.ts";
 import type { ApiContext, RouteDefinition } from "./routeDefinition.ts";
+import { anchorRoutes } from "./routes/anchorRoutes.ts";
 import { chainRoutes } from "./routes/chainRoutes.ts";
 import { consensusRoutes } from "./routes/consensusRoutes.ts";
+import { epochRoutes } from "./routes/epochRoutes.ts";
 import { eventRoutes } from "./routes/eventRoutes.ts";
+import { networkRoutes } from "./routes/networkRoutes.ts";
 import { nodeRoutes } from "./routes/nodeRoutes.ts";
+import { recordRoutes } from "./routes/recordRoutes.ts";
+import { shardRoutes } from "./routes/shardRoutes.ts";
 import { smallbankRoutes } from "./routes/smallbankRoutes.ts";
 import { txRoutes } from "./routes/txRoutes.ts";
 
@@ -44,6 +49,11 @@ export function createApiServer(ctx: ApiContext, logger: Logger, version: string
     ...consensusRoutes(ctx),
     ...smallbankRoutes(ctx),
     ...eventRoutes(ctx, openStreams),
+    ...networkRoutes(ctx),
+    ...shardRoutes(ctx),
+    ...recordRoutes(ctx),
+    ...epochRoutes(ctx),
+    ...anchorRoutes(ctx),
   ];
   const openApi = buildOpenApi(routes, version);
 

@@ -8,6 +8,7 @@ import {
   type TakeoverField,
 } from "@vshard/engine";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { registerCommitteesListCommand } from "./committeesList.ts";
 import { intOption } from "./options.ts";
 
 /** The takeover bound `vshard committees bound` keeps under unless `--max` says otherwise. */
@@ -33,9 +34,18 @@ export interface CommitteesBoundOptions {
   max: number;
 }
 
-/** `vshard committees …`: `bound` prints the takeover bound of a committee configuration. */
+/**
+ * `vshard committees …`: `list` (the default: `vshard committees [--epoch N] [--verify]`) shows an epoch's committees
+ * and checks them; `bound` prints the takeover bound of a committee configuration.
+ */
 export function registerCommitteesCommand(program: Command): void {
-  const committees = program.command("committees").description("committee sizes and their takeover odds");
+  const committees = program
+    .command("committees")
+    .description(
+      "an epoch's committees (`vshard committees [--epoch N] [--verify]` runs `list`, the default) and the " +
+        "takeover odds of committee sizes (`bound`)",
+    );
+  registerCommitteesListCommand(committees);
   committees
     .command("bound")
     .description(

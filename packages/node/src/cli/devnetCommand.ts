@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { startClusterDevnet } from "../runtime/clusterDevnet.ts";
 import { startDevnet } from "../runtime/devnet.ts";
+import { startNetworkDevnet } from "../runtime/networkDevnet.ts";
 import { intOption } from "./options.ts";
 
 /** How often the devnet prints a progress line. */
@@ -13,10 +14,22 @@ export function registerDevnetCommand(program: Command): void {
   program
     .command("devnet")
     .description(
-      "start a local devnet and keep producing blocks: one solo node by default, or --nodes N with --consensus bft|dpos",
+      "start a local devnet: by default a sharded network (main chain + worker chains from --chain schemas, one node " +
+        "per validator); --consensus solo runs one single-chain node, --consensus bft|dpos --nodes N one chain's cluster",
     )
-    .option("--nodes <n>", "nodes in the cluster (each with its own database and API port)", intOption, 1)
-    .option("--consensus <plugin>", "solo (one node) | bft | dpos", "solo")
+    .option("--nodes <n>", "nodes of a single-chain cluster (with --consensus bft|dpos)", intOption, 1)
+    .option("--consensus <plugin>", "single-chain devnet instead of the network: solo | bft | dpos")
+    .option("--validators <n>", "network: validators, one node each", intOption, 8)
+    .option(
+      "--chain <file>",
+      "network: a worker-chain schema registered at genesis (repeatable; first start only)",
+      collect,
+      [],
+    )
+    .option("--epoch-blocks <n>", "network: main-chain blocks per epoch", intOption, 40)
+    .option("--witnesses <n>", "network: voting members drawn per shard committee", intOption, 4)
+    .option("--byzantine <fraction>", "network: Byzantine share assumed by the takeover report", Number, 0.25)
+    .option("--max-takeover <p>", "network: warn when the takeover bound exceeds this", Number, 1e-6)
     .option("--data-dir <dir>", "data folder (database, genesis, keys, node.log)", "data/devnet")
     .option("--host <host>", "API listen address", "127.0.0.1")
     .option("--port <port>", "API port (0: any free port)", intOption, 7700)
@@ -33,6 +46,7 @@ export function registerDevnetCommand(program: Command): void {
       "info",
     )
     .action(async (o) => {
+      if (o.consensus === undefined) return runNetworkDevnet(o);
       if (o.nodes !== 1 || o.consensus !== "solo") return runClusterDevnet(o);
       const dataDir = resolve(o.dataDir);
       const { node, files, url } = await startDevnet({
@@ -118,6 +132,71 @@ async function runClusterDevnet(o: Record<string, string | number>): Promise<voi
   const shutdown = (signal: string) => {
     clearInterval(progress);
     console.log(`${signal}: stopping the cluster...`);
+    devnet.stop().then(
+      () => process.exit(0),
+      (err) => {
+        console.error(`error while stopping: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** The example worker chain `npm start` registers when no --chain is given. */
+const DEFAULT_CHAIN_SCHEMA = "examples/gpu-rental.json";
+
+/** `vshard devnet` (what `npm start` runs): a sharded network in one process, one API per validator node. */
+async function runNetworkDevnet(o: Record<string, unknown>): Promise<void> {
+  const dataDir = resolve(o.dataDir as string);
+  const chains = (o.chain as string[]).length > 0 ? (o.chain as string[]) : [DEFAULT_CHAIN_SCHEMA];
+  const devnet = await startNetworkDevnet({
+    dataDir,
+    host: o.host as string,
+    port: o.port as number,
+    validators: o.validators as number,
+    chains: chains.map((c) => resolve(c)),
+    blockIntervalMs: o.blockInterval as number,
+    epochBlocks: o.epochBlocks as number,
+    witnessesPerCommittee: o.witnesses as number,
+    byzantineFraction: o.byzantine as number,
+    maxTakeover: o.maxTakeover as number,
+    verifyThreads: o.verifyThreads as number,
+    logLevel: o.logLevel as "info",
+  });
+  const first = devnet.cluster.node(0);
+  console.log(
+    `vshard devnet: ${devnet.urls.length} validators, main chain 0 (dpos) resuming at height ${first.main.chain.head().height}`,
+  );
+  console.log(
+    `  API        ${devnet.urls[0]}   (node-0; every node runs every shard and takes txs for all of them)`,
+  );
+  for (const [i, url] of devnet.urls.entries()) console.log(`  node-${i}     ${url}`);
+  console.log(`  data       ${dataDir}   (log: ${dataDir}/node.log)`);
+  console.log(`  faucet key ${devnet.faucetKeyPath}   (funded on the main chain and on every worker chain)`);
+  console.log(`  chains     npm run vshard -- chain list --api ${devnet.urls[0]}`);
+  console.log(
+    `  register   npm run vshard -- chain register --schema examples/token-ledger.json --key ${devnet.faucetKeyPath} --api ${devnet.urls[0]} --wait`,
+  );
+  console.log("takeover bound of this configuration (validators dealt over the genesis shards):");
+  for (const line of devnet.takeover) console.log(`  ${line}`);
+  const progress = setInterval(() => {
+    const shards = first
+      .workerShards()
+      .map((w) => `${w.key}:${w.chain.finalizedHeight()}`)
+      .join(" ");
+    console.log(
+      `main final ${first.main.chain.finalizedHeight()} (epoch ${first.tracker.currentEpoch()}) · shards ${shards || "(none yet)"}`,
+    );
+  }, PROGRESS_INTERVAL_MS);
+  const shutdown = (signal: string) => {
+    clearInterval(progress);
+    console.log(`${signal}: stopping the network...`);
     devnet.stop().then(
       () => process.exit(0),
       (err) => {

@@ -1,9 +1,11 @@
 import { Command } from "commander";
 import { VSHARD_VERSION } from "../runtime/vshardNode.ts";
 import { registerBenchCommand } from "./benchCommand.ts";
+import { registerChainCommand } from "./chainCommand.ts";
 import { registerCommitteesCommand } from "./committeesCommand.ts";
 import { registerDevnetCommand } from "./devnetCommand.ts";
 import { registerKeysCommand } from "./keysCommand.ts";
+import { registerRecordCommand } from "./recordCommand.ts";
 import { registerStatusCommand } from "./statusCommand.ts";
 import { registerTransferCommand } from "./transferCommand.ts";
 
@@ -15,6 +17,8 @@ export function createProgram(): Command {
   registerDevnetCommand(program);
   registerKeysCommand(program);
   registerTransferCommand(program);
+  registerChainCommand(program);
+  registerRecordCommand(program);
   registerStatusCommand(program);
   registerBenchCommand(program);
   registerCommitteesCommand(program);

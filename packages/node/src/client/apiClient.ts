@@ -1,5 +1,16 @@
 import { encodeTxBatch, type SignedTx } from "@vshard/types";
 import { signedTxToJson } from "../api/txJson.ts";
+import type {
+  AccountJson,
+  ChainDetailJson,
+  ChainsJson,
+  EpochCommitteesJson,
+  EpochJson,
+  EpochsJson,
+  TxStatusJson,
+} from "./apiTypes.ts";
+
+export type * from "./apiTypes.ts";
 
 /** An error answer of the API: its status, code and message. */
 export class ApiClientError extends Error {
@@ -16,7 +27,12 @@ export class ApiClientError extends Error {
 
 /** A small typed client of the node API over fetch; the CLI and the benchmark use it. */
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  /** The node's API base URL, without a trailing slash. */
+  readonly baseUrl: string;
+
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+  }
 
   head(): Promise<{
     chainId: number;
@@ -30,24 +46,52 @@ export class ApiClient {
     return this.request("GET", "/v1/head");
   }
 
-  account(address: string): Promise<{
-    address: string;
-    balance: string;
-    nonce: number;
-    pendingTxs: number;
-    height: number;
-    stateRoot: string;
-    proof: unknown;
-  }> {
+  /** An account on the node's default chain (the main chain on a network node). */
+  account(address: string): Promise<AccountJson> {
     return this.request("GET", `/v1/accounts/${encodeURIComponent(address)}`);
   }
 
-  tx(hash: string): Promise<{
-    hash: string;
-    status: "pending" | "included" | "final";
-    receipt?: { blockHeight: number; index: number };
-  }> {
+  /** An account on shard `shard` of chain `chainId`. */
+  chainAccount(chainId: number, shard: number, address: string): Promise<AccountJson> {
+    return this.request(
+      "GET",
+      `/v1/chains/${chainId}/shards/${shard}/accounts/${encodeURIComponent(address)}`,
+    );
+  }
+
+  /** A transaction's status, with its receipt once it is in a block. */
+  tx(hash: string): Promise<TxStatusJson> {
     return this.request("GET", `/v1/txs/${hash}`);
+  }
+
+  /** The main chain and every registered worker chain with its shards. */
+  chains(): Promise<ChainsJson> {
+    return this.request("GET", "/v1/chains");
+  }
+
+  /** One worker chain with its schema in force. */
+  chain(chainId: number): Promise<ChainDetailJson> {
+    return this.request("GET", `/v1/chains/${chainId}`);
+  }
+
+  /** A record of a worker chain shard by its type's name and key (the key field's JSON value as text). */
+  record(chainId: number, shard: number, recordType: string, key: string): Promise<Record<string, unknown>> {
+    return this.request("GET", recordPath(chainId, shard, recordType, key));
+  }
+
+  /** The main chain's current epoch and phase. */
+  epochs(): Promise<EpochsJson> {
+    return this.request("GET", "/v1/epochs");
+  }
+
+  /** Epoch `epoch`'s seed and what made it. */
+  epoch(epoch: number): Promise<EpochJson> {
+    return this.request("GET", `/v1/epochs/${epoch}`);
+  }
+
+  /** Epoch `epoch`'s committee assignment, in its JSON form. */
+  epochCommittees(epoch: number): Promise<EpochCommitteesJson> {
+    return this.request("GET", `/v1/epochs/${epoch}/committees`);
   }
 
   block(
@@ -84,17 +128,32 @@ export class ApiClient {
     return { status: res.status, accepted: body.accepted ?? 0, results: body.results };
   }
 
+  /**
+   * One request; the JSON answer, or an `ApiClientError` with the server's code and message (`API_CLIENT_UNREACHABLE`
+   * when the node cannot be reached, `API_CLIENT_BAD_RESPONSE` when the answer is not JSON).
+   */
   async request<T>(
     method: string,
     path: string,
     body?: string | Uint8Array,
     contentType?: string,
   ): Promise<T> {
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: contentType ? { "content-type": contentType } : {},
-      body,
-    });
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: contentType ? { "content-type": contentType } : {},
+        body,
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+      throw new ApiClientError(
+        0,
+        "API_CLIENT_UNREACHABLE",
+        `cannot reach the node at ${this.baseUrl} (${cause})`,
+        null,
+      );
+    }
     const text = await res.text();
     let json: unknown;
     try {
@@ -113,4 +172,9 @@ export class ApiClient {
     }
     return json as T;
   }
+}
+
+/** The API path of a record (what `vshard record` prints for the user to query it). */
+export function recordPath(chainId: number, shard: number, recordType: string, key: string): string {
+  return `/v1/chains/${chainId}/shards/${shard}/records/${encodeURIComponent(recordType)}/${encodeURIComponent(key)}`;
 }

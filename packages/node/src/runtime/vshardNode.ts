@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { consensusFactory } from "@vshard/consensus";
 import {
   defaultVerifyPoolOptions,
   type SignatureVerifier,
@@ -10,7 +9,7 @@ import {
   type Clock,
   type ConsensusPlugin,
   type Logger,
-  ShardChain,
+  type ShardChain,
   type SubmitResult,
   systemClock,
 } from "@vshard/engine";
@@ -20,11 +19,11 @@ import type { FastifyInstance } from "fastify";
 import { createApiServer } from "../api/server.ts";
 import { createLogger } from "../logger.ts";
 import { createNodeMetrics, type NodeMetrics } from "../metrics.ts";
-import { consensusChannelOf } from "../network/index.ts";
 import type { Transport } from "../network/transport.ts";
-import { consensusAppOf, genesisCommittee } from "./committee.ts";
-import { type NodeOptions, shardTopic } from "./nodeOptions.ts";
-import { TxGossip } from "./txGossip.ts";
+import { trackChainMetrics } from "./chainMetrics.ts";
+import { ChainRuntime } from "./chainRuntime.ts";
+import { genesisCommittee } from "./committee.ts";
+import type { NodeOptions } from "./nodeOptions.ts";
 
 /** Version reported by the API and the CLI. */
 export const VSHARD_VERSION = "0.1.0";
@@ -49,21 +48,25 @@ export class VshardNode {
   private apiUrl: string | null = null;
   private stopping: Promise<void> | null = null;
 
+  readonly chain: ShardChain;
+  readonly consensus: ConsensusPlugin;
+
   private constructor(
     readonly opts: NodeOptions,
-    readonly chain: ShardChain,
-    readonly consensus: ConsensusPlugin,
+    readonly runtime: ChainRuntime,
     readonly metrics: NodeMetrics,
     readonly logger: Logger,
     private readonly parts: {
       db: LedgerDb;
       verifier: SignatureVerifier;
       ownsVerifier: boolean;
-      gossip: TxGossip;
       transport: Transport | null;
       api: FastifyInstance | null;
     },
-  ) {}
+  ) {
+    this.chain = runtime.chain;
+    this.consensus = runtime.consensus;
+  }
 
   static async create(opts: NodeOptions, modules: NodeModules = {}): Promise<VshardNode> {
     const logger = modules.logger ?? createLogger({ level: opts.logLevel });
@@ -75,29 +78,33 @@ export class VshardNode {
         ? await VerifyPool.create({ ...defaultVerifyPoolOptions, threads: opts.verifyThreads })
         : new SingleThreadVerifier());
     try {
-      const chain = await ShardChain.create(opts.chain, opts.genesis, { db, verifier });
-      const metrics = createNodeMetrics();
-      const transport = modules.transport ?? null;
-      const topic = shardTopic(opts.chain.chainId, opts.chain.shard);
-      const gossip = new TxGossip(chain, transport, `${topic}/txs`, logger.child({ module: "gossip" }));
       const committee = genesisCommittee(opts.genesis, opts.consensus.name);
-      const consensus = consensusFactory(opts.consensus.name)({
-        app: consensusAppOf(chain, gossip),
-        chain: { chainId: opts.chain.chainId, shard: opts.chain.shard },
-        committee,
-        keys: { ed25519: opts.keys, ...(opts.blsKeys ? { bls: opts.blsKeys } : {}) },
-        channel: transport ? consensusChannelOf(transport, `${topic}/consensus`) : null,
-        clock: modules.clock ?? systemClock,
-        logger: logger.child({ module: "consensus" }),
-        params: opts.consensus.params,
-      });
+      const runtime = await ChainRuntime.create(
+        {
+          chain: opts.chain,
+          genesis: opts.genesis,
+          consensus: opts.consensus,
+          committee,
+          keys: opts.keys,
+          ...(opts.blsKeys ? { blsKeys: opts.blsKeys } : {}),
+        },
+        {
+          db,
+          verifier,
+          transport: modules.transport ?? null,
+          clock: modules.clock ?? systemClock,
+          logger,
+        },
+      );
+      const metrics = createNodeMetrics();
       const api = opts.api
         ? createApiServer(
             {
-              chain,
-              consensus,
+              chain: runtime.chain,
+              consensus: runtime.consensus,
               committee,
-              submitTxs: (txs) => gossip.submit(txs),
+              submitTxs: (txs) => runtime.submitTxs(txs),
+              network: null,
               metrics,
               limits: opts.api,
             },
@@ -105,15 +112,14 @@ export class VshardNode {
             VSHARD_VERSION,
           )
         : null;
-      const node = new VshardNode(opts, chain, consensus, metrics, logger, {
+      const node = new VshardNode(opts, runtime, metrics, logger, {
         db,
         verifier,
         ownsVerifier,
-        gossip,
-        transport,
+        transport: modules.transport ?? null,
         api,
       });
-      node.trackMetrics();
+      trackChainMetrics(metrics, runtime);
       return node;
     } catch (err) {
       if (ownsVerifier) await verifier.close();
@@ -124,8 +130,7 @@ export class VshardNode {
 
   /** Starts gossip, consensus and the API; returns the API's base URL (empty without an API). */
   async start(): Promise<string> {
-    this.parts.gossip.start();
-    await this.consensus.start();
+    await this.runtime.start();
     const { api } = this.parts;
     if (api && this.opts.api)
       this.apiUrl = await api.listen({ host: this.opts.api.host, port: this.opts.api.port });
@@ -145,7 +150,7 @@ export class VshardNode {
 
   /** Admits txs as a client would (gossiped to the shard's other nodes). */
   submitTxs(txs: Array<SignedTx | WireTx>): Promise<SubmitResult[]> {
-    return this.parts.gossip.submit(txs);
+    return this.runtime.submitTxs(txs);
   }
 
   /**
@@ -154,32 +159,14 @@ export class VshardNode {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      const { api, gossip, transport, verifier, ownsVerifier, db } = this.parts;
+      const { api, transport, verifier, ownsVerifier, db } = this.parts;
       await api?.close();
-      gossip.stop();
-      await this.consensus.stop();
+      await this.runtime.stop();
       transport?.close();
       if (ownsVerifier) await verifier.close();
       await db.close();
       this.logger.info({ height: this.chain.head().height }, "node stopped");
     })();
     return this.stopping;
-  }
-
-  private trackMetrics(): void {
-    const chainLabel = { chain: `${this.opts.chain.chainId}/${this.opts.chain.shard}` };
-    this.metrics.trackConsensus(chainLabel.chain, () => this.consensus.status());
-    let lastBlockAt = 0;
-    this.chain.subscribe((e) => {
-      if (e.type === "block") {
-        const now = performance.now();
-        if (lastBlockAt > 0) this.metrics.blockCommitSeconds.observe(chainLabel, (now - lastBlockAt) / 1000);
-        lastBlockAt = now;
-        this.metrics.blocksCommitted.inc(chainLabel);
-        this.metrics.txsCommitted.inc(chainLabel, e.block?.txs.length ?? 0);
-        this.metrics.headHeight.set(chainLabel, e.height);
-        this.metrics.mempoolTxs.set(chainLabel, this.chain.mempool.size());
-      } else this.metrics.finalizedHeight.set(chainLabel, e.height);
-    });
   }
 }

@@ -1,18 +1,5 @@
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-
-/** The `vshard` entry point, run in a child process as a user runs it. */
-const VSHARD = fileURLToPath(new URL("../../bin/vshard.js", import.meta.url));
-
-function vshard(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [VSHARD, ...args], (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === "number" ? err.code : 1;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { vshard } from "./cliRunner.ts";
 
 const CASE = [
   "committees",

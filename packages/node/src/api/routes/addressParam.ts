@@ -9,10 +9,15 @@ export const addressParamSchema = {
 } as const;
 
 /**
- * The sub-account named by the `address` param (`vs…`: this node's shard); a malformed address is a 400 with its
- * `ADDRESS_ERROR_*` code, another shard a 404 `SHARD_NOT_SERVED`.
+ * The sub-account named by the `address` param (`vs…`: the chain's shard); a malformed address is a 400 with its
+ * `ADDRESS_ERROR_*` code, another shard a 404 `SHARD_NOT_SERVED` whose message names what serves `chain`: the node
+ * (its default chain) or the route (a `/v1/chains/:chainId/shards/:shard` route).
  */
-export function servedSubAccount(params: unknown, chain: ShardChain): SubAccount {
+export function servedSubAccount(
+  params: unknown,
+  chain: ShardChain,
+  servedBy: "node" | "route" = "node",
+): SubAccount {
   const { address: text } = params as { address: string };
   let sub: SubAccount;
   try {
@@ -25,7 +30,9 @@ export function servedSubAccount(params: unknown, chain: ShardChain): SubAccount
     throw new ApiError(
       404,
       "SHARD_NOT_SERVED",
-      `this node serves shard ${chain.opts.shard}, not shard ${sub.shard}`,
+      servedBy === "node"
+        ? `this node serves shard ${chain.opts.shard}, not shard ${sub.shard}`
+        : `this route reads chain ${chain.opts.chainId} shard ${chain.opts.shard}, not shard ${sub.shard}; use /v1/chains/${chain.opts.chainId}/shards/${sub.shard}/accounts/...`,
     );
   return sub;
 }

@@ -1,5 +1,6 @@
 import { bytesToHex } from "@vshard/crypto";
 import { addressFromPublicKey, addressToText } from "@vshard/types";
+import { committeeMemberToJson } from "../networkJson.ts";
 import type { ApiContext, RouteDefinition } from "../routeDefinition.ts";
 
 /**
@@ -21,12 +22,7 @@ export function consensusRoutes(ctx: ApiContext): RouteDefinition[] {
           plugin: ctx.consensus.name,
           finalizedHeight: ctx.chain.finalizedHeight(),
           status: ctx.consensus.status(),
-          committee: ctx.committee.members.map((m) => ({
-            address: addressToText(addressFromPublicKey(m.publicKey)),
-            publicKey: bytesToHex(m.publicKey),
-            ...(m.blsPublicKey ? { blsPublicKey: bytesToHex(m.blsPublicKey) } : {}),
-            weight: m.weight,
-          })),
+          committee: ctx.committee.members.map(committeeMemberToJson),
         };
       },
     },

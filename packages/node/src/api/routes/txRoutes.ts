@@ -1,4 +1,4 @@
-import type { SubmitResult } from "@vshard/engine";
+import type { SubmitResult, TxStatus } from "@vshard/engine";
 import { decodeTxSubmission, type SignedTx, type WireTx } from "@vshard/types";
 import { ApiError, statusOfCode, toApiError } from "../apiError.ts";
 import type { ApiContext, RouteDefinition } from "../routeDefinition.ts";
@@ -42,6 +42,28 @@ function resultToJson(r: SubmitResult, index: number) {
   return r.ok
     ? { index, ok: true, hash: r.hash }
     : { index, ok: false, hash: r.hash, code: r.error.code, message: r.error.message };
+}
+
+/**
+ * A tx by hash: on the default chain, then (on a network node) on every other chain shard the node runs. The shards
+ * of a node share one tx index, so a shard reports a committed tx only when the tx names that shard: its status
+ * (included or final) is judged against that shard's final height. Null when none holds it.
+ */
+async function findTx(ctx: ApiContext, hash: string): Promise<TxStatus | null> {
+  if (!ctx.network) return ctx.chain.getTx(hash);
+  const chains = [
+    ctx.chain,
+    ...ctx.network
+      .shards()
+      .map((s) => s.chain)
+      .filter((c) => c !== ctx.chain),
+  ];
+  for (const chain of chains) {
+    const found = await chain.getTx(hash);
+    if (found && found.stx.tx.chainId === chain.opts.chainId && found.stx.tx.shard === chain.opts.shard)
+      return found;
+  }
+  return null;
 }
 
 /** Transactions: submit (one or a batch; JSON or msgpack) and look up. */
@@ -92,11 +114,11 @@ export function txRoutes(ctx: ApiContext): RouteDefinition[] {
       url: "/v1/txs/:hash",
       operationId: "getTx",
       summary:
-        "A transaction: pending, included or final, with its receipt once in a block (success false and the reason in `aborted` for an aborted op)",
+        "A transaction: pending, included or final, with its receipt once in a block (success false and the reason in `aborted` for an aborted op); a network node looks in every chain shard it runs",
       schema: { params: hashParam },
       async handler(req) {
         const { hash } = req.params as { hash: string };
-        const found = await ctx.chain.getTx(hash);
+        const found = await findTx(ctx, hash);
         if (!found) throw new ApiError(404, "TX_NOT_FOUND", `no transaction ${hash} is pending or committed`);
         const tx = signedTxToJson(found.stx);
         if (found.status === "pending") return { hash, status: "pending", tx };

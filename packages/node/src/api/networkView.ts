@@ -1,0 +1,35 @@
+import type {
+  Committee,
+  ConsensusPlugin,
+  EpochTracker,
+  MainChainRules,
+  RegistryReader,
+  ShardChain,
+} from "@vshard/engine";
+
+/** One chain shard a network node runs. */
+export interface HostedShard {
+  chain: ShardChain;
+  consensus: ConsensusPlugin;
+  committee: Committee;
+}
+
+/** A worker shard's committee as the main chain fixed it, with the shard's plugin. */
+export interface ShardCommitteeView {
+  plugin: string;
+  committee: Committee;
+  /** Main height of the last block whose data fixed it. */
+  fixedAtHeight: number;
+}
+
+/** What the API sees of a network node: its shards, the main chain's registry and epochs. Null on a single-chain node. */
+export interface NetworkView {
+  /** The hosted runtime of a chain shard (the main chain included), if this node runs it. */
+  shard(chainId: number, shard: number): HostedShard | undefined;
+  /** Every hosted shard, the main chain first. */
+  shards(): HostedShard[];
+  registry: RegistryReader;
+  epochs: EpochTracker;
+  rules: MainChainRules;
+  committeeOf(chainId: number, shard: number): ShardCommitteeView | undefined;
+}

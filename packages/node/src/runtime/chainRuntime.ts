@@ -1,0 +1,107 @@
+import { consensusFactory } from "@vshard/consensus";
+import type { BlsKeyPair, Ed25519KeyPair, SignatureVerifier } from "@vshard/crypto";
+import {
+  type AnchorVerifier,
+  type ChainOptions,
+  type Clock,
+  type Committee,
+  type ConsensusPlugin,
+  type Genesis,
+  type Logger,
+  ShardChain,
+  type SubmitResult,
+} from "@vshard/engine";
+import type { LedgerDb } from "@vshard/storage";
+import type { SignedTx, WireTx } from "@vshard/types";
+import { consensusChannelOf } from "../network/index.ts";
+import type { Transport } from "../network/transport.ts";
+import { consensusAppOf } from "./committee.ts";
+import { shardTopic } from "./nodeOptions.ts";
+import { TxGossip } from "./txGossip.ts";
+
+/** What one hosted chain shard runs with. */
+export interface ChainRuntimeOptions {
+  chain: ChainOptions;
+  genesis: Genesis;
+  consensus: { name: string; params: Record<string, unknown> };
+  /** The validators that decide the shard's blocks (this node follows only when it is not among them). */
+  committee: Committee;
+  keys: Ed25519KeyPair;
+  blsKeys?: BlsKeyPair;
+}
+
+/** The node's shared parts a chain shard runs on. */
+export interface ChainRuntimeModules {
+  /** The node's database: every chain shard keeps its keys under its own (chainId, shard) prefix. */
+  db: LedgerDb;
+  verifier: SignatureVerifier;
+  transport: Transport | null;
+  clock: Clock;
+  logger: Logger;
+  /** Checks anchored shard certificates (the main chain only). */
+  anchorVerifier?: AnchorVerifier;
+}
+
+/**
+ * One chain shard hosted by a node: its chain (state, mempool, blocks), its consensus plugin and its tx gossip on the
+ * shard's topics. A node runs one (a single-chain node) or many (a network node: the main chain and every worker
+ * shard).
+ */
+export class ChainRuntime {
+  private stopping: Promise<void> | null = null;
+
+  private constructor(
+    readonly chain: ShardChain,
+    readonly consensus: ConsensusPlugin,
+    readonly committee: Committee,
+    private readonly gossip: TxGossip,
+  ) {}
+
+  static async create(opts: ChainRuntimeOptions, modules: ChainRuntimeModules): Promise<ChainRuntime> {
+    const { chainId, shard } = opts.chain;
+    const chain = await ShardChain.create(opts.chain, opts.genesis, {
+      db: modules.db,
+      verifier: modules.verifier,
+      ...(modules.anchorVerifier ? { anchorVerifier: modules.anchorVerifier } : {}),
+    });
+    const topic = shardTopic(chainId, shard);
+    const logger = modules.logger.child({ chain: `${chainId}/${shard}` });
+    const gossip = new TxGossip(chain, modules.transport, `${topic}/txs`, logger.child({ module: "gossip" }));
+    const consensus = consensusFactory(opts.consensus.name)({
+      app: consensusAppOf(chain, gossip),
+      chain: { chainId, shard },
+      committee: opts.committee,
+      keys: { ed25519: opts.keys, ...(opts.blsKeys ? { bls: opts.blsKeys } : {}) },
+      channel: modules.transport ? consensusChannelOf(modules.transport, `${topic}/consensus`) : null,
+      clock: modules.clock,
+      logger: logger.child({ module: "consensus" }),
+      params: opts.consensus.params,
+    });
+    return new ChainRuntime(chain, consensus, opts.committee, gossip);
+  }
+
+  /** `chainId/shard`, the key of this runtime in a node. */
+  get key(): string {
+    return `${this.chain.opts.chainId}/${this.chain.opts.shard}`;
+  }
+
+  /** Starts gossip and consensus. */
+  async start(): Promise<void> {
+    this.gossip.start();
+    await this.consensus.start();
+  }
+
+  /** Admits txs as a client would (gossiped to the shard's other nodes). */
+  submitTxs(txs: Array<SignedTx | WireTx>): Promise<SubmitResult[]> {
+    return this.gossip.submit(txs);
+  }
+
+  /** Leaves gossip and stops consensus (the block in flight finishes); the database stays open. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.gossip.stop();
+      await this.consensus.stop();
+    })();
+    return this.stopping;
+  }
+}

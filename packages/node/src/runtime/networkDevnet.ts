@@ -1,0 +1,170 @@
+import { randomInt } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { defaultVerifyPoolOptions, generateEd25519KeyPair, VerifyPool } from "@vshard/crypto";
+import { shardTakeoverBound, smallestSafeCommitteeSize } from "@vshard/engine";
+import { addressFromPublicKey, addressToText, parseWorkerChainSchema } from "@vshard/types";
+import { pino } from "pino";
+import { takeoverReportLines } from "../cli/committeesCommand.ts";
+import { readKeyFile, writeKeyFile } from "../keyFile.ts";
+import { createLogger } from "../logger.ts";
+import { realTimeScheduler } from "../network/index.ts";
+import { NetworkCluster } from "./networkCluster.ts";
+import type { NodeOptions } from "./nodeOptions.ts";
+
+/** Options of `vshard devnet` (the sharded network `npm start` runs). */
+export interface NetworkDevnetOptions {
+  dataDir: string;
+  host: string;
+  /** Node i's API listens on port + i. */
+  port: number;
+  validators: number;
+  /** Schema files of the worker chains registered at genesis (first start only). */
+  chains: string[];
+  blockIntervalMs: number;
+  /** Main-chain blocks per epoch. */
+  epochBlocks: number;
+  witnessesPerCommittee: number;
+  /** Byzantine share assumed when the devnet prints its takeover bound, and the bound it warns above. */
+  byzantineFraction: number;
+  maxTakeover: number;
+  verifyThreads: number;
+  logLevel: NodeOptions["logLevel"];
+}
+
+/** What a network devnet folder remembers so that a restart resumes the same network. */
+interface NetworkDevnetConfig {
+  validators: number;
+  seed: number;
+  genesisTime: number;
+  epochBlocks: number;
+  blockIntervalMs: number;
+  /** The genesis worker chains' schemas, as read on the first start. */
+  chains: unknown[];
+  /**
+   * Accounts funded at genesis besides the faucet, on the main chain and on every worker chain (a folder prepared
+   * beforehand, e.g. by the benchmark, lists its clients here).
+   */
+  accounts?: Array<{ address: string; balance: string }>;
+}
+
+/** 10^15 base units for the faucet on the main chain and on every worker chain. */
+const FAUCET_BALANCE = "1000000000000000";
+
+async function readSchemaFile(path: string): Promise<unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, "utf8"));
+  } catch (err) {
+    throw new Error(`cannot read schema ${path}: ${(err as Error).message}`);
+  }
+  try {
+    parseWorkerChainSchema(json);
+  } catch (err) {
+    throw new Error(`${path}: ${(err as Error).message}`);
+  }
+  return json;
+}
+
+async function loadConfig(path: string, opts: NetworkDevnetOptions): Promise<NetworkDevnetConfig> {
+  if (existsSync(path)) {
+    const config = JSON.parse(await readFile(path, "utf8")) as NetworkDevnetConfig;
+    if (config.validators !== opts.validators)
+      throw new Error(
+        `${path} holds a network of ${config.validators} validators, not ${opts.validators}: ` +
+          "use another --data-dir or delete that folder",
+      );
+    return config;
+  }
+  const config: NetworkDevnetConfig = {
+    validators: opts.validators,
+    seed: randomInt(2 ** 31),
+    genesisTime: Date.now(),
+    epochBlocks: opts.epochBlocks,
+    blockIntervalMs: opts.blockIntervalMs,
+    chains: await Promise.all(opts.chains.map(readSchemaFile)),
+  };
+  await writeFile(path, `${JSON.stringify(config, null, 2)}\n`);
+  return config;
+}
+
+/** The devnet's takeover report: its validators dealt over its genesis shards, at the assumed Byzantine share. */
+export function devnetTakeoverLines(
+  validators: number,
+  shards: number,
+  fraction: number,
+  max: number,
+): string[] {
+  if (shards === 0) return ["no worker shard at genesis: no committee to bound"];
+  const committeeSize = Math.floor(validators / shards);
+  if (committeeSize === 0)
+    return [`WARNING: ${validators} validators cannot seat one member in each of ${shards} shards`];
+  const input = { validators, byzantineFraction: fraction, shards };
+  return takeoverReportLines(
+    shardTakeoverBound({ ...input, committeeSize }),
+    max,
+    smallestSafeCommitteeSize({ ...input, max }),
+  );
+}
+
+/**
+ * Starts a whole sharded network in one process: `validators` nodes, each running the main chain (dpos) and every
+ * worker shard on its own classic-level folder and API port, joined by the real-time simulated network. Keys derive
+ * from a seed kept in `network.json`, so the same command resumes the network. Logs go to `dataDir/node.log`.
+ */
+export async function startNetworkDevnet(opts: NetworkDevnetOptions) {
+  await mkdir(join(opts.dataDir, "keys"), { recursive: true });
+  const config = await loadConfig(join(opts.dataDir, "network.json"), opts);
+  const faucetKeyPath = join(opts.dataDir, "keys", "faucet.json");
+  if (!existsSync(faucetKeyPath)) await writeKeyFile(faucetKeyPath, generateEd25519KeyPair());
+  const faucet = await readKeyFile(faucetKeyPath);
+  const logger = createLogger({
+    level: opts.logLevel,
+    destination: pino.destination({ dest: join(opts.dataDir, "node.log"), sync: false, mkdir: true }),
+  });
+  const verifier =
+    opts.verifyThreads > 0
+      ? await VerifyPool.create({ ...defaultVerifyPoolOptions, threads: opts.verifyThreads })
+      : undefined;
+  const cluster = NetworkCluster.create(
+    {
+      validators: config.validators,
+      seed: config.seed,
+      genesisTime: config.genesisTime,
+      dataDir: opts.dataDir,
+      chains: config.chains,
+      accounts: [
+        { address: addressToText(addressFromPublicKey(faucet.publicKey)), balance: FAUCET_BALANCE },
+        ...(config.accounts ?? []),
+      ],
+      rules: { epochBlocks: config.epochBlocks },
+      blockIntervalMs: config.blockIntervalMs,
+      witnessesPerCommittee: opts.witnessesPerCommittee,
+      network: { latencyMs: 1, jitterMs: 1, lossRate: 0 },
+      api: { host: opts.host, port: opts.port },
+    },
+    { scheduler: realTimeScheduler(config.seed), logger, ...(verifier ? { verifier } : {}) },
+  );
+  try {
+    await cluster.start();
+  } catch (err) {
+    await cluster.stop();
+    await verifier?.close();
+    throw err;
+  }
+  const genesisShards = config.chains.reduce<number>(
+    (n, c) => n + parseWorkerChainSchema(c).shards.length,
+    0,
+  );
+  return {
+    cluster,
+    urls: cluster.running().map(({ node }) => node.url()),
+    faucetKeyPath,
+    takeover: devnetTakeoverLines(config.validators, genesisShards, opts.byzantineFraction, opts.maxTakeover),
+    async stop() {
+      await cluster.stop();
+      await verifier?.close();
+    },
+  };
+}

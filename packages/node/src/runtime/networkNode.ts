@@ -1,0 +1,323 @@
+import { join } from "node:path";
+import {
+  type BlsKeyPair,
+  defaultVerifyPoolOptions,
+  type Ed25519KeyPair,
+  type SignatureVerifier,
+  SingleThreadVerifier,
+  VerifyPool,
+} from "@vshard/crypto";
+import {
+  type ChainOptions,
+  EpochTracker,
+  type Genesis,
+  type Logger,
+  type MainChainRules,
+  type RegistryReader,
+  registryReaderOf,
+  type SubmitResult,
+  systemClock,
+  TxError,
+} from "@vshard/engine";
+import { LedgerDb } from "@vshard/storage";
+import type { SignedTx, WireTx } from "@vshard/types";
+import type { FastifyInstance } from "fastify";
+import { createApiServer } from "../api/server.ts";
+import { createLogger } from "../logger.ts";
+import { createNodeMetrics, type NodeMetrics } from "../metrics.ts";
+import type { Transport } from "../network/transport.ts";
+import { anchorOwnBlocks, createAnchorVerifier, ShardCommitteeBook } from "./anchoring.ts";
+import { trackChainMetrics } from "./chainMetrics.ts";
+import { ChainRuntime } from "./chainRuntime.ts";
+import { genesisCommittee } from "./committee.ts";
+import { EpochParticipant, type VrfKeyPair } from "./epochParticipant.ts";
+import { networkViewOf } from "./networkView.ts";
+import type { NodeOptions } from "./nodeOptions.ts";
+import { OwnTxSubmitter } from "./ownTxSubmitter.ts";
+import { ShardLauncher } from "./shardLauncher.ts";
+import type { NodeModules } from "./vshardNode.ts";
+import { VSHARD_VERSION } from "./vshardNode.ts";
+import type { WorkerGenesisRules, WorkerShardSetup } from "./workerShard.ts";
+
+/** What every node of a network agrees on: the main chain's genesis and rules, and how worker shards are set up. */
+export interface NetworkConfig {
+  /** Genesis of the main chain (chain 0): validators with their BLS and VRF keys, genesis worker chains. */
+  genesis: Genesis;
+  /** The main chain's rules (`main` set) and plugin. */
+  main: {
+    chain: ChainOptions & { main: MainChainRules };
+    consensus: { name: string; params: Record<string, unknown> };
+  };
+  /** Witnesses (voting members) drawn in each shard committee. */
+  witnessesPerCommittee: number;
+  worker: WorkerGenesisRules;
+}
+
+/** One validator's node of a network. */
+export interface NetworkNodeOptions {
+  dataDir: string;
+  api: NodeOptions["api"];
+  keys: Ed25519KeyPair;
+  blsKeys: BlsKeyPair;
+  vrf: VrfKeyPair;
+  verifyThreads: number;
+  logLevel: NodeOptions["logLevel"];
+  network: NetworkConfig;
+}
+
+/**
+ * A node of a sharded network: one database, one signature pool and one network for the main chain and every worker
+ * shard. It runs the main chain, follows its registry and epochs, starts each worker shard when the main chain fixes
+ * its committee (live sharding, no restart), takes part in epoch randomness and anchors the shard blocks it proposes.
+ * Every node runs every shard; it votes only where its key is in the committee.
+ */
+export class NetworkNode {
+  readonly metrics: NodeMetrics = createNodeMetrics();
+  readonly registry: RegistryReader;
+  readonly tracker: EpochTracker;
+  private readonly workers = new Map<string, ChainRuntime>();
+  private readonly unsubscribes: Array<() => void> = [];
+  private readonly launcher: ShardLauncher;
+  private readonly participant: EpochParticipant;
+  private readonly submitter: OwnTxSubmitter;
+  private api: FastifyInstance | null = null;
+  private apiUrl: string | null = null;
+  private stopped = false;
+  private stopping: Promise<void> | null = null;
+
+  private constructor(
+    readonly opts: NetworkNodeOptions,
+    readonly main: ChainRuntime,
+    /** The committee of every worker shard, as the main chain fixed it (the anchor verifier reads it too). */
+    readonly book: ShardCommitteeBook,
+    readonly logger: Logger,
+    private readonly parts: {
+      db: LedgerDb;
+      verifier: SignatureVerifier;
+      ownsVerifier: boolean;
+      transport: Transport | null;
+      clock: NonNullable<NodeModules["clock"]>;
+    },
+  ) {
+    const rules = opts.network.main.chain.main;
+    this.registry = registryReaderOf(main.chain);
+    const committedHeight = () => main.chain.head().height;
+    this.tracker = new EpochTracker(
+      {
+        mainChainId: main.chain.opts.chainId,
+        rules,
+        witnessesPerCommittee: opts.network.witnessesPerCommittee,
+      },
+      { registry: this.registry, committedHeight },
+    );
+    this.submitter = new OwnTxSubmitter(main, opts.keys, logger.child({ module: "own-txs" }));
+    this.participant = new EpochParticipant(
+      { rules, publicKey: opts.keys.publicKey, vrf: opts.vrf },
+      {
+        tracker: this.tracker,
+        registry: this.registry,
+        submitter: this.submitter,
+        committedHeight,
+        logger: logger.child({ module: "epochs" }),
+      },
+    );
+    this.launcher = new ShardLauncher(
+      { rules, worker: opts.network.worker, genesisTime: opts.network.genesis.time },
+      {
+        main: main.chain,
+        registry: this.registry,
+        tracker: this.tracker,
+        book: this.book,
+        start: (setup) => this.startWorker(setup),
+        logger: logger.child({ module: "shards" }),
+      },
+    );
+  }
+
+  static async create(opts: NetworkNodeOptions, modules: NodeModules = {}): Promise<NetworkNode> {
+    const logger = modules.logger ?? createLogger({ level: opts.logLevel });
+    const db = await LedgerDb.create({ path: join(opts.dataDir, "db") });
+    const ownsVerifier = !modules.verifier;
+    const verifier: SignatureVerifier =
+      modules.verifier ??
+      (opts.verifyThreads > 0
+        ? await VerifyPool.create({ ...defaultVerifyPoolOptions, threads: opts.verifyThreads })
+        : new SingleThreadVerifier());
+    try {
+      const book = new ShardCommitteeBook();
+      const clock = modules.clock ?? systemClock;
+      const { network } = opts;
+      const main = await ChainRuntime.create(
+        {
+          chain: network.main.chain,
+          genesis: network.genesis,
+          consensus: network.main.consensus,
+          committee: genesisCommittee(network.genesis, network.main.consensus.name),
+          keys: opts.keys,
+          blsKeys: opts.blsKeys,
+        },
+        {
+          db,
+          verifier,
+          transport: modules.transport ?? null,
+          clock,
+          logger,
+          anchorVerifier: createAnchorVerifier(book, network.main.chain.main),
+        },
+      );
+      return new NetworkNode(opts, main, book, logger, {
+        db,
+        verifier,
+        ownsVerifier,
+        transport: modules.transport ?? null,
+        clock,
+      });
+    } catch (err) {
+      if (ownsVerifier) await verifier.close();
+      await db.close();
+      throw err;
+    }
+  }
+
+  /** Every hosted worker shard. */
+  workerShards(): ChainRuntime[] {
+    return [...this.workers.values()];
+  }
+
+  /** The hosted runtime of a chain shard (the main chain included), if this node runs it. */
+  runtime(chainId: number, shard: number): ChainRuntime | undefined {
+    const { chainId: mainId, shard: mainShard } = this.main.chain.opts;
+    if (chainId === mainId && shard === mainShard) return this.main;
+    return this.workers.get(`${chainId}/${shard}`);
+  }
+
+  /** Starts the main chain, the worker shards already fixed, epoch participation and the API. */
+  async start(): Promise<string> {
+    trackChainMetrics(this.metrics, this.main);
+    await this.main.start();
+    this.unsubscribes.push(
+      this.main.chain.subscribe((e) => {
+        if (e.type !== "block" || this.stopped) return;
+        this.launcher.onCommit();
+        this.participant.onCommit();
+      }),
+    );
+    this.launcher.onCommit();
+    await this.launcher.idle();
+    this.participant.onCommit();
+    const { api } = this.opts;
+    if (api) {
+      this.api = createApiServer(
+        {
+          chain: this.main.chain,
+          consensus: this.main.consensus,
+          committee: this.main.committee,
+          submitTxs: (txs) => this.submitTxs(txs),
+          network: networkViewOf(this),
+          metrics: this.metrics,
+          limits: api,
+        },
+        this.logger.child({ module: "api" }),
+        VSHARD_VERSION,
+      );
+      this.apiUrl = await this.api.listen({ host: api.host, port: api.port });
+    }
+    this.logger.info(
+      { api: this.apiUrl, height: this.main.chain.head().height, shards: this.workers.size },
+      "network node started",
+    );
+    return this.apiUrl ?? "";
+  }
+
+  /** The API base URL once started. */
+  url(): string {
+    if (!this.apiUrl) throw new Error("the node is not started or has no API");
+    return this.apiUrl;
+  }
+
+  /** Waits until the launcher and the epoch participant have handled every commit so far (tests). */
+  async settled(): Promise<void> {
+    await this.launcher.idle();
+    await this.participant.idle();
+  }
+
+  /** Admits txs, each on the chain shard it names; a tx for a shard this node does not run is refused. */
+  async submitTxs(txs: Array<SignedTx | WireTx>): Promise<SubmitResult[]> {
+    const results: SubmitResult[] = new Array(txs.length);
+    const groups = new Map<ChainRuntime, number[]>();
+    txs.forEach((t, i) => {
+      const { tx } = "stx" in t ? t.stx : t;
+      const runtime = this.runtime(tx.chainId, tx.shard);
+      if (!runtime) {
+        results[i] = {
+          ok: false,
+          error: new TxError(
+            { code: "TX_ERROR_WRONG_CHAIN", txHash: "" },
+            `this node runs no chain ${tx.chainId} shard ${tx.shard} (see GET /v1/chains)`,
+          ),
+        };
+        return;
+      }
+      groups.set(runtime, [...(groups.get(runtime) ?? []), i]);
+    });
+    for (const [runtime, indexes] of groups) {
+      const out = await runtime.submitTxs(indexes.map((i) => txs[i]));
+      indexes.forEach((i, j) => {
+        results[i] = out[j];
+      });
+    }
+    return results;
+  }
+
+  /** Stops the API, every worker shard, then the main chain; closes the pool and the database. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.stopped = true;
+      await this.api?.close();
+      for (const u of this.unsubscribes) u();
+      await this.launcher.idle();
+      await this.participant.idle();
+      await Promise.all([...this.workers.values()].map((w) => w.stop()));
+      await this.main.stop();
+      this.parts.transport?.close();
+      if (this.parts.ownsVerifier) await this.parts.verifier.close();
+      await this.parts.db.close();
+      this.logger.info({ height: this.main.chain.head().height }, "network node stopped");
+    })();
+    return this.stopping;
+  }
+
+  private async startWorker(setup: WorkerShardSetup): Promise<void> {
+    if (this.stopped) return;
+    const { db, verifier, transport, clock } = this.parts;
+    const runtime = await ChainRuntime.create(
+      {
+        chain: setup.chain,
+        genesis: setup.genesis,
+        consensus: setup.consensus,
+        committee: setup.committee,
+        keys: this.opts.keys,
+        blsKeys: this.opts.blsKeys,
+      },
+      { db, verifier, transport, clock, logger: this.logger },
+    );
+    this.workers.set(runtime.key, runtime);
+    trackChainMetrics(this.metrics, runtime);
+    const rules = this.opts.network.main.chain.main;
+    const record = this.book.get(setup.chain.chainId, setup.chain.shard);
+    const anchorsFrom = (record?.fixedAtHeight ?? 0) + rules.anchorDelayBlocks;
+    this.unsubscribes.push(
+      anchorOwnBlocks(
+        runtime,
+        this.opts.keys.publicKey,
+        this.submitter,
+        () => this.main.chain.head().height + 1 >= anchorsFrom,
+      ),
+    );
+    await runtime.start();
+    this.logger.info(
+      { chain: runtime.key, plugin: setup.consensus.name, epoch: setup.committee.epoch },
+      "worker shard started",
+    );
+  }
+}

@@ -1,0 +1,14 @@
+import type { NetworkView } from "../api/networkView.ts";
+import type { NetworkNode } from "./networkNode.ts";
+
+/** The API's view of a network node. */
+export function networkViewOf(node: NetworkNode): NetworkView {
+  return {
+    shard: (chainId, shard) => node.runtime(chainId, shard),
+    shards: () => [node.main, ...node.workerShards()],
+    registry: node.registry,
+    epochs: node.tracker,
+    rules: node.opts.network.main.chain.main,
+    committeeOf: (chainId, shard) => node.book.get(chainId, shard),
+  };
+}
