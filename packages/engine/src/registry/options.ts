@@ -8,9 +8,11 @@ export interface MainChainRules {
   /** Smallest deposit a register-validator tx may lock. */
   minDeposit: bigint;
   /**
-   * Main blocks between the block that fixes a worker shard's committee and the first block that may anchor that
-   * shard's headers: must be ≥ the main chain's max fork depth, so that every node executing an anchor has committed
-   * the data that fixed the committee it checks the certificate against.
+   * Main blocks between the block that fixes an epoch's committees and the first main block that may anchor shard
+   * headers decided by them: at least the main chain's finality lag (plus the time a node takes to derive the
+   * committees), so that every node executing an anchor has committed the data that fixed the committee it checks the
+   * certificate against; and well under an epoch, or a shard's blocks would be past their anchoring window before it
+   * opens.
    */
   anchorDelayBlocks: number;
 }
@@ -24,6 +26,8 @@ export const defaultMainChainRules: MainChainRules = {
   epochBlocks: 40,
   /** 1,000: enough that registering many identities costs real value, small for a development network. */
   minDeposit: 1_000n,
-  /** 64 blocks: above the fork depth of the main chain's dpos (2/3 of its producers), with room to spare. */
-  anchorDelayBlocks: 64,
+  /**
+   * 12 blocks: twice the finality lag of a 8-producer dpos main chain (⌊2·8/3⌋+1 = 6 blocks), under a third of an epoch.
+   */
+  anchorDelayBlocks: 12,
 };

@@ -26,7 +26,7 @@ export function registerDevnetCommand(program: Command): void {
       collect,
       [],
     )
-    .option("--epoch-blocks <n>", "network: main-chain blocks per epoch", intOption, 40)
+    .option("--epoch-blocks <n>", "network: main-chain blocks per epoch (even)", intOption, 32)
     .option("--witnesses <n>", "network: voting members drawn per shard committee", intOption, 4)
     .option("--byzantine <fraction>", "network: Byzantine share assumed by the takeover report", Number, 0.25)
     .option("--max-takeover <p>", "network: warn when the takeover bound exceeds this", Number, 1e-6)

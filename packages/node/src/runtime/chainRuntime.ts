@@ -1,4 +1,9 @@
-import { consensusFactory } from "@vshard/consensus";
+import {
+  type CommitteeSchedule,
+  certificateVerifiers,
+  consensusFactory,
+  EpochedConsensus,
+} from "@vshard/consensus";
 import type { BlsKeyPair, Ed25519KeyPair, SignatureVerifier } from "@vshard/crypto";
 import {
   type AnchorVerifier,
@@ -28,6 +33,8 @@ export interface ChainRuntimeOptions {
   committee: Committee;
   keys: Ed25519KeyPair;
   blsKeys?: BlsKeyPair;
+  /** Committees that change every epoch (a rotating worker shard); the plugin then runs under `EpochedConsensus`. */
+  schedule?: CommitteeSchedule;
 }
 
 /** The node's shared parts a chain shard runs on. */
@@ -67,7 +74,16 @@ export class ChainRuntime {
     const topic = shardTopic(chainId, shard);
     const logger = modules.logger.child({ chain: `${chainId}/${shard}` });
     const gossip = new TxGossip(chain, modules.transport, `${topic}/txs`, logger.child({ module: "gossip" }));
-    const consensus = consensusFactory(opts.consensus.name)({
+    const factory = consensusFactory(opts.consensus.name);
+    const { schedule } = opts;
+    const verifier = Object.hasOwn(certificateVerifiers, opts.consensus.name)
+      ? certificateVerifiers[opts.consensus.name]
+      : undefined;
+    const build: typeof factory =
+      schedule && verifier
+        ? (ctx) => new EpochedConsensus(ctx, { name: opts.consensus.name, factory, verifier }, schedule)
+        : factory;
+    const consensus = build({
       app: consensusAppOf(chain, gossip),
       chain: { chainId, shard },
       committee: opts.committee,

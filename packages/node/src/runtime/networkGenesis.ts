@@ -56,6 +56,13 @@ export function networkGenesis(opts: NetworkGenesisOptions): {
   json: GenesisJson;
 } {
   const rules: MainChainRules = { ...defaultMainChainRules, ...opts.rules };
+  if (!Number.isInteger(rules.epochBlocks) || rules.epochBlocks < 4 || rules.epochBlocks % 2 !== 0)
+    throw new RangeError(`epochBlocks must be an even integer ≥ 4, got ${rules.epochBlocks}`);
+  if (rules.anchorDelayBlocks >= rules.epochBlocks / 2)
+    throw new RangeError(
+      `anchorDelayBlocks (${rules.anchorDelayBlocks}) must be under half an epoch (${rules.epochBlocks / 2}): ` +
+        "shard blocks decided by an epoch's committee are anchored only after the delay",
+    );
   const validators = Array.from({ length: opts.validators }, (_, i) => networkValidator(opts.seed, i));
   const seed0 = genesisSeed(MAIN_CHAIN_ID);
   const stake = opts.validatorStake ?? 1_000_000n;

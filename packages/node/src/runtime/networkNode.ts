@@ -20,13 +20,13 @@ import {
   TxError,
 } from "@vshard/engine";
 import { LedgerDb } from "@vshard/storage";
-import type { SignedTx, WireTx } from "@vshard/types";
+import type { Header, SignedTx, WireTx } from "@vshard/types";
 import type { FastifyInstance } from "fastify";
 import { createApiServer } from "../api/server.ts";
 import { createLogger } from "../logger.ts";
 import { createNodeMetrics, type NodeMetrics } from "../metrics.ts";
 import type { Transport } from "../network/transport.ts";
-import { anchorOwnBlocks, createAnchorVerifier, ShardCommitteeBook } from "./anchoring.ts";
+import { anchorOwnBlocks, createAnchorVerifier } from "./anchoring.ts";
 import { trackChainMetrics } from "./chainMetrics.ts";
 import { ChainRuntime } from "./chainRuntime.ts";
 import { genesisCommittee } from "./committee.ts";
@@ -34,6 +34,7 @@ import { EpochParticipant, type VrfKeyPair } from "./epochParticipant.ts";
 import { networkViewOf } from "./networkView.ts";
 import type { NodeOptions } from "./nodeOptions.ts";
 import { OwnTxSubmitter } from "./ownTxSubmitter.ts";
+import { ShardCommitteeBook, type ShardCommitteeSchedule } from "./shardCommittees.ts";
 import { ShardLauncher } from "./shardLauncher.ts";
 import type { NodeModules } from "./vshardNode.ts";
 import { VSHARD_VERSION } from "./vshardNode.ts";
@@ -122,13 +123,18 @@ export class NetworkNode {
       },
     );
     this.launcher = new ShardLauncher(
-      { rules, worker: opts.network.worker, genesisTime: opts.network.genesis.time },
+      {
+        rules,
+        worker: opts.network.worker,
+        genesisTime: opts.network.genesis.time,
+        mainBlockMs: opts.network.main.chain.blockIntervalMs,
+      },
       {
         main: main.chain,
         registry: this.registry,
         tracker: this.tracker,
         book: this.book,
-        start: (setup) => this.startWorker(setup),
+        start: (setup, schedule) => this.startWorker(setup, schedule),
         logger: logger.child({ module: "shards" }),
       },
     );
@@ -287,7 +293,7 @@ export class NetworkNode {
     return this.stopping;
   }
 
-  private async startWorker(setup: WorkerShardSetup): Promise<void> {
+  private async startWorker(setup: WorkerShardSetup, schedule: ShardCommitteeSchedule): Promise<void> {
     if (this.stopped) return;
     const { db, verifier, transport, clock } = this.parts;
     const runtime = await ChainRuntime.create(
@@ -298,25 +304,20 @@ export class NetworkNode {
         committee: setup.committee,
         keys: this.opts.keys,
         blsKeys: this.opts.blsKeys,
+        ...(schedule.rotates ? { schedule } : {}),
       },
       { db, verifier, transport, clock, logger: this.logger },
     );
     this.workers.set(runtime.key, runtime);
     trackChainMetrics(this.metrics, runtime);
-    const rules = this.opts.network.main.chain.main;
-    const record = this.book.get(setup.chain.chainId, setup.chain.shard);
-    const anchorsFrom = (record?.fixedAtHeight ?? 0) + rules.anchorDelayBlocks;
-    this.unsubscribes.push(
-      anchorOwnBlocks(
-        runtime,
-        this.opts.keys.publicKey,
-        this.submitter,
-        () => this.main.chain.head().height + 1 >= anchorsFrom,
-      ),
-    );
+    const { anchorDelayBlocks } = this.opts.network.main.chain.main;
+    const accepting = (header: Header) =>
+      this.main.chain.head().height + 1 >=
+      schedule.fixedAtHeight(schedule.epochOfHeight(header.height)) + anchorDelayBlocks;
+    this.unsubscribes.push(anchorOwnBlocks(runtime, this.opts.keys.publicKey, this.submitter, accepting));
     await runtime.start();
     this.logger.info(
-      { chain: runtime.key, plugin: setup.consensus.name, epoch: setup.committee.epoch },
+      { chain: runtime.key, plugin: setup.consensus.name, epoch: setup.committee.epoch, rotates: schedule.rotates },
       "worker shard started",
     );
   }

@@ -9,6 +9,13 @@ export function networkViewOf(node: NetworkNode): NetworkView {
     registry: node.registry,
     epochs: node.tracker,
     rules: node.opts.network.main.chain.main,
-    committeeOf: (chainId, shard) => node.book.get(chainId, shard),
+    committeeOf: (chainId, shard) => {
+      const schedule = node.book.get(chainId, shard);
+      const runtime = node.runtime(chainId, shard);
+      if (!schedule) return undefined;
+      const epoch = schedule.epochOfHeight((runtime?.chain.head().height ?? 0) + 1);
+      const committee = schedule.knownCommittee(epoch) ?? schedule.opts.startCommittee;
+      return { plugin: schedule.opts.plugin, committee, fixedAtHeight: schedule.fixedAtHeight(committee.epoch) };
+    },
   };
 }

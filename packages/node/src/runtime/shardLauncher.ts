@@ -2,6 +2,7 @@ import { bytesToHex } from "@vshard/crypto";
 import {
   type ChainEntry,
   type EpochTracker,
+  epochOf,
   epochStart,
   firstEpochIncluding,
   type Logger,
@@ -10,7 +11,7 @@ import {
   type ShardChain,
   type ShardSortition,
 } from "@vshard/engine";
-import type { ShardCommitteeBook } from "./anchoring.ts";
+import { type ShardCommitteeBook, ShardCommitteeSchedule, shardEpochBlocks } from "./shardCommittees.ts";
 import { type WorkerGenesisRules, type WorkerShardSetup, workerShardSetup } from "./workerShard.ts";
 
 /**
@@ -27,13 +28,19 @@ export class ShardLauncher {
   private again = false;
 
   constructor(
-    private readonly opts: { rules: MainChainRules; worker: WorkerGenesisRules; genesisTime: number },
+    private readonly opts: {
+      rules: MainChainRules;
+      worker: WorkerGenesisRules;
+      genesisTime: number;
+      /** The main chain's block interval: sets how many shard blocks an epoch holds. */
+      mainBlockMs: number;
+    },
     private readonly modules: {
       main: ShardChain;
       registry: RegistryReader;
       tracker: EpochTracker;
       book: ShardCommitteeBook;
-      start: (setup: WorkerShardSetup) => Promise<void>;
+      start: (setup: WorkerShardSetup, schedule: ShardCommitteeSchedule) => Promise<void>;
       logger: Logger;
     },
   ) {}
@@ -70,19 +77,28 @@ export class ShardLauncher {
         if (!found) continue;
         this.launched.add(key);
         const setup = await this.setupOf(entry, shard, found);
-        this.modules.book.set({
-          chainId: entry.chainId,
-          shard,
-          plugin: setup.consensus.name,
-          committee: setup.committee,
-          fixedAtHeight: found.fixedAtHeight,
-        });
+        const schedule = new ShardCommitteeSchedule(
+          {
+            chainId: entry.chainId,
+            shard,
+            plugin: setup.consensus.name,
+            spec: setup.schema.shards[shard],
+            startEpoch: found.epoch,
+            startCommittee: setup.committee,
+            epochBlocks: shardEpochBlocks(this.opts.rules, this.opts.mainBlockMs, setup.chain.blockIntervalMs),
+            rules: this.opts.rules,
+          },
+          { tracker: this.modules.tracker, registry: this.modules.registry },
+        );
+        this.modules.book.set(schedule);
         try {
-          await this.modules.start(setup);
+          await this.modules.start(setup, schedule);
         } catch (err) {
           this.modules.logger.error({ err, chain: key }, "worker shard failed to start");
         }
       }
+    // Every committee fixed so far, fetched now so that anchor checks never wait for one.
+    await this.modules.book.prefetch(epochOf(this.modules.main.head().height + 1, this.opts.rules));
   }
 
   /** The first fixed epoch (from the one that first includes the shard) whose assignment gives it witnesses. */

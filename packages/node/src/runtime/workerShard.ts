@@ -3,12 +3,19 @@ import {
   type ChainEntry,
   type ChainOptions,
   type Committee,
+  type CommitteeMember,
   defaultChainOptions,
   type Genesis,
   type ShardSortition,
   type ValidatorEntry,
 } from "@vshard/engine";
-import { addressFromPublicKey, decodeSchema, isShardAllowed, type WorkerChainSchema } from "@vshard/types";
+import {
+  addressFromPublicKey,
+  decodeSchema,
+  isShardAllowed,
+  type ShardSpec,
+  type WorkerChainSchema,
+} from "@vshard/types";
 
 /** What every worker chain's genesis holds besides its committee: the network's funded accounts, per shard. */
 export interface WorkerGenesisRules {
@@ -25,6 +32,24 @@ export interface WorkerShardSetup {
   consensus: { name: string; params: Record<string, unknown> };
   committee: Committee;
   schema: WorkerChainSchema;
+}
+
+/**
+ * The voting members of a shard's committee for an epoch: its witnesses in witness order, capped by the schema's
+ * `committeeSize` (solo: exactly one); equal weight; BLS keys from the registry. The rest of the drawn committee
+ * follows the shard without voting.
+ */
+export function committeeMembers(
+  sortition: ShardSortition,
+  spec: ShardSpec,
+  validators: ReadonlyMap<string, ValidatorEntry>,
+): CommitteeMember[] {
+  const seats = spec.consensus.plugin === "solo" ? 1 : (spec.committeeSize ?? sortition.witnesses.length);
+  return sortition.witnesses.slice(0, seats).map((id) => {
+    const v = validators.get(bytesToHex(id));
+    if (!v) throw new Error(`committee member ${bytesToHex(id)} is not a registered validator`);
+    return { publicKey: v.publicKey, blsPublicKey: v.blsPublicKey, weight: 1 };
+  });
 }
 
 /**
@@ -48,14 +73,7 @@ export function workerShardSetup(input: {
   if (!spec) throw new RangeError(`chain ${entry.chainId} has no shard ${shard}`);
   if (sortition.witnesses.length === 0)
     throw new RangeError(`chain ${entry.chainId} shard ${shard} has no committee in epoch ${epoch}`);
-  // The schema's committeeSize caps the voting members (solo: exactly one); the rest of the drawn committee follows.
-  const seats = spec.consensus.plugin === "solo" ? 1 : (spec.committeeSize ?? sortition.witnesses.length);
-  const witnesses = sortition.witnesses.slice(0, seats);
-  const members = witnesses.map((id) => {
-    const v = validators.get(bytesToHex(id));
-    if (!v) throw new Error(`committee member ${bytesToHex(id)} is not a registered validator`);
-    return { publicKey: v.publicKey, blsPublicKey: v.blsPublicKey, weight: 1 };
-  });
+  const members = committeeMembers(sortition, spec, validators);
   const chain: ChainOptions = {
     ...defaultChainOptions,
     chainId: entry.chainId,
