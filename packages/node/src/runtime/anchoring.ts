@@ -28,7 +28,8 @@ export function createAnchorVerifier(
     if (schedule.rotates && header.epoch !== epoch)
       return `the header names epoch ${header.epoch}, but height ${header.height} belongs to epoch ${epoch}`;
     const committee = schedule.knownCommittee(epoch);
-    if (!committee) return `the epoch ${epoch} committee of chain ${header.chainId} shard ${header.shard} is not known`;
+    if (!committee)
+      return `the epoch ${epoch} committee of chain ${header.chainId} shard ${header.shard} is not known`;
     const { plugin } = schedule.opts;
     const verify = verifiers[plugin];
     if (!verify) return `no certificate check for plugin '${plugin}'`;

@@ -317,7 +317,12 @@ export class NetworkNode {
     this.unsubscribes.push(anchorOwnBlocks(runtime, this.opts.keys.publicKey, this.submitter, accepting));
     await runtime.start();
     this.logger.info(
-      { chain: runtime.key, plugin: setup.consensus.name, epoch: setup.committee.epoch, rotates: schedule.rotates },
+      {
+        chain: runtime.key,
+        plugin: setup.consensus.name,
+        epoch: setup.committee.epoch,
+        rotates: schedule.rotates,
+      },
       "worker shard started",
     );
   }

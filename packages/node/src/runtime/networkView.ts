@@ -15,7 +15,11 @@ export function networkViewOf(node: NetworkNode): NetworkView {
       if (!schedule) return undefined;
       const epoch = schedule.epochOfHeight((runtime?.chain.head().height ?? 0) + 1);
       const committee = schedule.knownCommittee(epoch) ?? schedule.opts.startCommittee;
-      return { plugin: schedule.opts.plugin, committee, fixedAtHeight: schedule.fixedAtHeight(committee.epoch) };
+      return {
+        plugin: schedule.opts.plugin,
+        committee,
+        fixedAtHeight: schedule.fixedAtHeight(committee.epoch),
+      };
     },
   };
 }

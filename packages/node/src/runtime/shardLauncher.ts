@@ -85,7 +85,11 @@ export class ShardLauncher {
             spec: setup.schema.shards[shard],
             startEpoch: found.epoch,
             startCommittee: setup.committee,
-            epochBlocks: shardEpochBlocks(this.opts.rules, this.opts.mainBlockMs, setup.chain.blockIntervalMs),
+            epochBlocks: shardEpochBlocks(
+              this.opts.rules,
+              this.opts.mainBlockMs,
+              setup.chain.blockIntervalMs,
+            ),
             rules: this.opts.rules,
           },
           { tracker: this.modules.tracker, registry: this.modules.registry },
