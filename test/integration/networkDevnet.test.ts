@@ -1,0 +1,117 @@
+import { execFile, spawn } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { waitForDevnetApi } from "@vshard/node";
+import { afterAll, describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/testNetwork.ts";
+
+const VSHARD_BIN = fileURLToPath(new URL("../../packages/node/bin/vshard.js", import.meta.url));
+const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
+const run = promisify(execFile);
+
+interface ShardJson {
+  shard: number;
+  plugin: string;
+  running: boolean;
+  finalizedHeight: number | null;
+}
+interface ChainsJson {
+  main: { finalizedHeight: number };
+  chains: Array<{ chainId: number; name: string; version: number; shards: ShardJson[] }>;
+}
+
+/** Polls GET /v1/chains until `done` holds for the answer (a node that is working, so no fixed sleeps). */
+async function waitForChains(url: string, done: (c: ChainsJson) => boolean, what: string, ms: number) {
+  const deadline = Date.now() + ms;
+  let last: ChainsJson | null = null;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${url}/v1/chains`);
+    last = (await res.json()) as ChainsJson;
+    if (done(last)) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what}: not reached in ${ms} ms; last /v1/chains: ${JSON.stringify(last)}`);
+}
+
+const producing = (c: ChainsJson, chainId: number, shards: number) => {
+  const chain = c.chains.find((x) => x.chainId === chainId);
+  return (
+    chain !== undefined &&
+    chain.shards.length === shards &&
+    chain.shards.every((s) => s.running && (s.finalizedHeight ?? 0) >= 2)
+  );
+};
+
+describe("vshard devnet (npm start): a sharded network in one process", () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  it("runs the main chain and a 4-shard worker chain, then registers and grows a chain without a restart", async () => {
+    const dir = await tempDir("network-devnet");
+    cleanups.push(dir.cleanup);
+    const child = spawn(
+      process.execPath,
+      [
+        VSHARD_BIN,
+        "devnet",
+        "--data-dir",
+        dir.path,
+        "--port",
+        "0",
+        "--verify-threads",
+        "1",
+        "--log-level",
+        "warn",
+      ],
+      { stdio: ["pipe", "pipe", "pipe"] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    cleanups.push(async () => {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await exited;
+    });
+    const url = await waitForDevnetApi(child);
+
+    // The default worker chain: gpu-rental's 4 vShards, two bft and two dpos, all producing.
+    const first = await waitForChains(url, (c) => producing(c, 1, 4), "gpu-rental producing", 120_000);
+    expect(first.chains[0].shards.map((s) => s.plugin)).toEqual(["bft", "bft", "dpos", "dpos"]);
+    expect(first.main.finalizedHeight).toBeGreaterThan(0);
+
+    const key = join(dir.path, "keys", "faucet.json");
+    const cli = (...args: string[]) =>
+      run(process.execPath, [VSHARD_BIN, ...args, "--api", url], { timeout: 120_000 });
+    const registered = await cli(
+      "chain",
+      "register",
+      "--schema",
+      join(EXAMPLES, "token-ledger.json"),
+      "--key",
+      key,
+      "--wait",
+    );
+    expect(registered.stdout).toMatch(/chain 2 'token-ledger'/);
+    await waitForChains(url, (c) => producing(c, 2, 2), "token-ledger producing", 120_000);
+
+    const schema = JSON.parse(await readFile(join(EXAMPLES, "token-ledger.json"), "utf8"));
+    const bft = { consensus: { plugin: "bft", params: {} } };
+    const grown = join(dir.path, "token-ledger-v2.json");
+    await writeFile(grown, JSON.stringify({ ...schema, version: 2, shards: [...schema.shards, bft, bft] }));
+    await cli("chain", "update", "--chain", "2", "--schema", grown, "--key", key, "--wait");
+    const after = await waitForChains(
+      url,
+      (c) => producing(c, 2, 4),
+      "token-ledger's new shards producing",
+      120_000,
+    );
+    expect(after.chains.find((c) => c.chainId === 2)?.version).toBe(2);
+
+    // Same process all along: nothing restarted.
+    expect(child.exitCode).toBeNull();
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  }, 420_000);
+});
