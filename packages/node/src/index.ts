@@ -16,6 +16,7 @@ export * from "./runtime/committee.ts";
 export * from "./runtime/devnet.ts";
 export * from "./runtime/devnetProcess.ts";
 export * from "./runtime/epochParticipant.ts";
+export * from "./runtime/inProcessNodes.ts";
 export * from "./runtime/networkCluster.ts";
 export * from "./runtime/networkDevnet.ts";
 export * from "./runtime/networkGenesis.ts";

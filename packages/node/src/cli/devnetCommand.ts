@@ -77,22 +77,10 @@ export function registerDevnetCommand(program: Command): void {
           `height ${h.height} (final ${node.chain.finalizedHeight()}) · ${committed} txs committed since start · mempool ${node.chain.mempool.size()}`,
         );
       }, PROGRESS_INTERVAL_MS);
-      const shutdown = (signal: string) => {
-        clearInterval(progress);
-        console.log(`${signal}: stopping (finishing the block in flight)...`);
-        node.stop().then(
-          () => {
-            console.log(`stopped at height ${node.chain.head().height}`);
-            process.exit(0);
-          },
-          (err) => {
-            console.error(`error while stopping: ${(err as Error).message}`);
-            process.exit(1);
-          },
-        );
-      };
-      process.once("SIGINT", () => shutdown("SIGINT"));
-      process.once("SIGTERM", () => shutdown("SIGTERM"));
+      stopOnSignal(progress, "stopping (finishing the block in flight)...", async () => {
+        await node.stop();
+        console.log(`stopped at height ${node.chain.head().height}`);
+      });
     });
 }
 
@@ -129,19 +117,7 @@ async function runClusterDevnet(o: Record<string, string | number>): Promise<voi
     const heights = devnet.cluster.running().map(({ node }) => node.chain.finalizedHeight());
     console.log(`final heights ${heights.join(" ")} · mempool ${first.mempool.size()}`);
   }, PROGRESS_INTERVAL_MS);
-  const shutdown = (signal: string) => {
-    clearInterval(progress);
-    console.log(`${signal}: stopping the cluster...`);
-    devnet.stop().then(
-      () => process.exit(0),
-      (err) => {
-        console.error(`error while stopping: ${(err as Error).message}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  stopOnSignal(progress, "stopping the cluster...", () => devnet.stop());
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -194,10 +170,15 @@ async function runNetworkDevnet(o: Record<string, unknown>): Promise<void> {
       `main final ${first.main.chain.finalizedHeight()} (epoch ${first.tracker.currentEpoch()}) · shards ${shards || "(none yet)"}`,
     );
   }, PROGRESS_INTERVAL_MS);
+  stopOnSignal(progress, "stopping the network...", () => devnet.stop());
+}
+
+/** On SIGINT or SIGTERM: stops the progress lines, runs `stop`, exits 0 (1 if stopping failed). */
+function stopOnSignal(progress: NodeJS.Timeout, message: string, stop: () => Promise<void>): void {
   const shutdown = (signal: string) => {
     clearInterval(progress);
-    console.log(`${signal}: stopping the network...`);
-    devnet.stop().then(
+    console.log(`${signal}: ${message}`);
+    stop().then(
       () => process.exit(0),
       (err) => {
         console.error(`error while stopping: ${(err as Error).message}`);

@@ -19,6 +19,7 @@ import {
   nullLogger,
 } from "@vshard/engine";
 import { type Scheduler, SimNetwork, type SimNetworkOptions } from "../network/index.ts";
+import { clusterPeerId, InProcessNodes } from "./inProcessNodes.ts";
 import { defaultNodeApiOptions, type NodeOptions } from "./nodeOptions.ts";
 import { VshardNode } from "./vshardNode.ts";
 
@@ -56,11 +57,6 @@ export interface ClusterOptions {
   verifyThreads?: number;
 }
 
-/** The node id of validator i on the network. */
-export function clusterPeerId(i: number): string {
-  return `node-${i}`;
-}
-
 /** Keys of validator i of a cluster seed: fixed, so a run (and a devnet folder) can be reproduced. */
 export function clusterValidator(seed: number, i: number): ClusterValidator {
   const base = new TextEncoder().encode(`vshard/cluster/${seed}/${i}`);
@@ -81,11 +77,9 @@ export function clockOf(scheduler: Scheduler, owner: string): Clock {
  * for the in-process devnet. Nodes can be crashed (network silence, timers cancelled, database closed) and restarted on
  * their folder.
  */
-export class Cluster {
-  readonly network: SimNetwork;
+export class Cluster extends InProcessNodes<VshardNode> {
   readonly genesis: Genesis;
   readonly validators: ClusterValidator[];
-  private readonly nodes: Array<VshardNode | null>;
 
   private constructor(
     readonly opts: ClusterOptions,
@@ -93,10 +87,9 @@ export class Cluster {
     genesis: Genesis,
     validators: ClusterValidator[],
   ) {
-    this.network = new SimNetwork(modules.scheduler, opts.network ?? {});
+    super(new SimNetwork(modules.scheduler, opts.network ?? {}), opts.nodes);
     this.genesis = genesis;
     this.validators = validators;
-    this.nodes = new Array(opts.nodes).fill(null);
   }
 
   /** Makes the genesis and the keys; nodes start with `start`. */
@@ -127,44 +120,7 @@ export class Cluster {
     return new Cluster(opts, { logger: nullLogger, ...modules }, genesis, validators);
   }
 
-  /** Starts every node that is not running. */
-  async start(): Promise<void> {
-    for (let i = 0; i < this.nodes.length; i++) if (!this.nodes[i]) await this.startNode(i);
-  }
-
-  /** Node i (throws when it is crashed). */
-  node(i: number): VshardNode {
-    const node = this.nodes[i];
-    if (!node) throw new Error(`node ${i} is not running`);
-    return node;
-  }
-
-  /** The running nodes, by index. */
-  running(): Array<{ index: number; node: VshardNode }> {
-    return this.nodes.flatMap((node, index) => (node ? [{ index, node }] : []));
-  }
-
-  /** Kills node i: it goes silent at once (messages and timers dropped), then its database is closed. */
-  async crash(i: number): Promise<void> {
-    const node = this.node(i);
-    this.nodes[i] = null;
-    this.network.crash(clusterPeerId(i));
-    await node.stop();
-  }
-
-  /** Restarts node i on its folder; it rejoins the network and catches up. */
-  async restart(i: number): Promise<VshardNode> {
-    if (this.nodes[i]) throw new Error(`node ${i} is running`);
-    return this.startNode(i);
-  }
-
-  /** Stops every running node. */
-  async stop(): Promise<void> {
-    await Promise.all(this.running().map(({ node }) => node.stop()));
-    this.nodes.fill(null);
-  }
-
-  private async startNode(i: number): Promise<VshardNode> {
+  protected async launch(i: number): Promise<VshardNode> {
     const { opts, modules } = this;
     const id = clusterPeerId(i);
     const transport = this.network.join(id);
@@ -198,7 +154,6 @@ export class Cluster {
       throw err;
     });
     await node.start();
-    this.nodes[i] = node;
     return node;
   }
 }

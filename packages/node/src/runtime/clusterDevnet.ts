@@ -1,14 +1,10 @@
 import { randomInt } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { defaultVerifyPoolOptions, generateEd25519KeyPair, VerifyPool } from "@vshard/crypto";
-import { addressFromPublicKey, addressToText } from "@vshard/types";
-import { pino } from "pino";
-import { readKeyFile, writeKeyFile } from "../keyFile.ts";
-import { createLogger } from "../logger.ts";
 import { realTimeScheduler } from "../network/index.ts";
 import { Cluster } from "./cluster.ts";
+import { FAUCET_BALANCE, openDevnetFolder, startInProcess } from "./devnetFolder.ts";
 import type { NodeOptions } from "./nodeOptions.ts";
 
 /** Options of `vshard devnet --nodes N --consensus bft|dpos`. */
@@ -33,8 +29,6 @@ interface ClusterDevnetConfig {
   genesisTime: number;
 }
 
-/** 10^15 base units for the faucet, as in the single-node devnet. */
-const FAUCET_BALANCE = "1000000000000000";
 /** dpos epoch of 60 blocks: well above the irreversibility depth of any producer count a devnet runs. */
 const DEVNET_DPOS_EPOCH = 60;
 
@@ -70,19 +64,9 @@ async function loadConfig(path: string, opts: ClusterDevnetOptions): Promise<Clu
  * restart resumes the same chain. Logs of every node go to `dataDir/node.log`.
  */
 export async function startClusterDevnet(opts: ClusterDevnetOptions) {
-  await mkdir(join(opts.dataDir, "keys"), { recursive: true });
+  const folder = await openDevnetFolder(opts);
   const config = await loadConfig(join(opts.dataDir, "cluster.json"), opts);
-  const faucetKeyPath = join(opts.dataDir, "keys", "faucet.json");
-  if (!existsSync(faucetKeyPath)) await writeKeyFile(faucetKeyPath, generateEd25519KeyPair());
-  const faucet = await readKeyFile(faucetKeyPath);
-  const logger = createLogger({
-    level: opts.logLevel,
-    destination: pino.destination({ dest: join(opts.dataDir, "node.log"), sync: false, mkdir: true }),
-  });
-  const verifier =
-    opts.verifyThreads > 0
-      ? await VerifyPool.create({ ...defaultVerifyPoolOptions, threads: opts.verifyThreads })
-      : undefined;
+  const { faucetKeyPath, logger, verifier } = folder;
   const cluster = Cluster.create(
     {
       nodes: opts.nodes,
@@ -90,27 +74,18 @@ export async function startClusterDevnet(opts: ClusterDevnetOptions) {
       seed: config.seed,
       genesisTime: config.genesisTime,
       dataDir: opts.dataDir,
-      accounts: [{ address: addressToText(addressFromPublicKey(faucet.publicKey)), balance: FAUCET_BALANCE }],
+      accounts: [{ address: folder.faucetAddress, balance: FAUCET_BALANCE }],
       network: { latencyMs: 1, jitterMs: 1, lossRate: 0 },
       api: { host: opts.host, port: opts.port },
     },
     { scheduler: realTimeScheduler(config.seed), logger, ...(verifier ? { verifier } : {}) },
   );
-  try {
-    await cluster.start();
-  } catch (err) {
-    await cluster.stop();
-    await verifier?.close();
-    throw err;
-  }
+  const stop = await startInProcess(cluster, folder);
   const urls = cluster.running().map(({ node }) => node.url());
   return {
     cluster,
     urls,
     faucetKeyPath,
-    async stop() {
-      await cluster.stop();
-      await verifier?.close();
-    },
+    stop,
   };
 }

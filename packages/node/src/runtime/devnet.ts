@@ -7,6 +7,7 @@ import { addressFromPublicKey, addressToText } from "@vshard/types";
 import { pino } from "pino";
 import { readKeyFile, writeKeyFile } from "../keyFile.ts";
 import { createLogger } from "../logger.ts";
+import { FAUCET_BALANCE } from "./devnetFolder.ts";
 import { defaultNodeApiOptions, type NodeOptions } from "./nodeOptions.ts";
 import { VshardNode } from "./vshardNode.ts";
 
@@ -28,9 +29,6 @@ export interface DevnetFiles {
   authorityKeyPath: string;
   faucetKeyPath: string;
 }
-
-/** 10^15 base units for the faucet: enough for any local experiment, far below the 2^64 cap. */
-const FAUCET_BALANCE = "1000000000000000";
 
 /**
  * Opens a devnet folder, creating on first use a genesis (chain 1, shard 0) whose faucet account holds the supply, and

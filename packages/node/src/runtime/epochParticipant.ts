@@ -11,6 +11,7 @@ import {
 } from "@vshard/engine";
 import { EpochProofPurpose, TxKind } from "@vshard/types";
 import type { OwnTxSubmitter } from "./ownTxSubmitter.ts";
+import { SerialPass } from "./serialPass.ts";
 
 /** A validator's ECVRF key pair: ECVRF-EDWARDS25519 keys are ed25519 keys (RFC 9381 §5.5), kept apart from signing. */
 export interface VrfKeyPair {
@@ -25,8 +26,7 @@ export interface VrfKeyPair {
  */
 export class EpochParticipant {
   private readonly sent = new Set<string>();
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly passes: SerialPass;
 
   constructor(
     private readonly opts: { rules: MainChainRules; publicKey: Uint8Array; vrf: VrfKeyPair },
@@ -37,28 +37,18 @@ export class EpochParticipant {
       committedHeight: () => number;
       logger: Logger;
     },
-  ) {}
-
-  /** Called on every main-chain commit: sends what the new height calls for (one pass at a time). */
-  onCommit(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .catch((err) => this.modules.logger.warn({ err }, "epoch participation failed"))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.onCommit();
-        }
-      });
+  ) {
+    this.passes = new SerialPass(() => this.pass(), modules.logger, "epoch participation");
   }
 
-  /** Resolves when the pass in progress (if any) is done. */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  /** Called on every main-chain commit (and once at start): runs a pass, one at a time. */
+  onCommit(): void {
+    this.passes.request();
+  }
+
+  /** Resolves when no pass is running or due. */
+  idle(): Promise<void> {
+    return this.passes.idle();
   }
 
   private async pass(): Promise<void> {

@@ -1,15 +1,12 @@
 import { randomInt } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { defaultVerifyPoolOptions, generateEd25519KeyPair, VerifyPool } from "@vshard/crypto";
 import { shardTakeoverBound, smallestSafeCommitteeSize } from "@vshard/engine";
-import { addressFromPublicKey, addressToText, parseWorkerChainSchema } from "@vshard/types";
-import { pino } from "pino";
+import { parseWorkerChainSchema } from "@vshard/types";
 import { takeoverReportLines } from "../cli/committeesCommand.ts";
-import { readKeyFile, writeKeyFile } from "../keyFile.ts";
-import { createLogger } from "../logger.ts";
 import { realTimeScheduler } from "../network/index.ts";
+import { FAUCET_BALANCE, openDevnetFolder, startInProcess } from "./devnetFolder.ts";
 import { NetworkCluster } from "./networkCluster.ts";
 import type { NodeOptions } from "./nodeOptions.ts";
 
@@ -48,9 +45,6 @@ interface NetworkDevnetConfig {
    */
   accounts?: Array<{ address: string; balance: string }>;
 }
-
-/** 10^15 base units for the faucet on the main chain and on every worker chain. */
-const FAUCET_BALANCE = "1000000000000000";
 
 async function readSchemaFile(path: string): Promise<unknown> {
   let json: unknown;
@@ -114,19 +108,9 @@ export function devnetTakeoverLines(
  * from a seed kept in `network.json`, so the same command resumes the network. Logs go to `dataDir/node.log`.
  */
 export async function startNetworkDevnet(opts: NetworkDevnetOptions) {
-  await mkdir(join(opts.dataDir, "keys"), { recursive: true });
+  const folder = await openDevnetFolder(opts);
   const config = await loadConfig(join(opts.dataDir, "network.json"), opts);
-  const faucetKeyPath = join(opts.dataDir, "keys", "faucet.json");
-  if (!existsSync(faucetKeyPath)) await writeKeyFile(faucetKeyPath, generateEd25519KeyPair());
-  const faucet = await readKeyFile(faucetKeyPath);
-  const logger = createLogger({
-    level: opts.logLevel,
-    destination: pino.destination({ dest: join(opts.dataDir, "node.log"), sync: false, mkdir: true }),
-  });
-  const verifier =
-    opts.verifyThreads > 0
-      ? await VerifyPool.create({ ...defaultVerifyPoolOptions, threads: opts.verifyThreads })
-      : undefined;
+  const { faucetKeyPath, logger, verifier } = folder;
   const cluster = NetworkCluster.create(
     {
       validators: config.validators,
@@ -134,10 +118,7 @@ export async function startNetworkDevnet(opts: NetworkDevnetOptions) {
       genesisTime: config.genesisTime,
       dataDir: opts.dataDir,
       chains: config.chains,
-      accounts: [
-        { address: addressToText(addressFromPublicKey(faucet.publicKey)), balance: FAUCET_BALANCE },
-        ...(config.accounts ?? []),
-      ],
+      accounts: [{ address: folder.faucetAddress, balance: FAUCET_BALANCE }, ...(config.accounts ?? [])],
       rules: { epochBlocks: config.epochBlocks },
       blockIntervalMs: config.blockIntervalMs,
       witnessesPerCommittee: opts.witnessesPerCommittee,
@@ -146,13 +127,7 @@ export async function startNetworkDevnet(opts: NetworkDevnetOptions) {
     },
     { scheduler: realTimeScheduler(config.seed), logger, ...(verifier ? { verifier } : {}) },
   );
-  try {
-    await cluster.start();
-  } catch (err) {
-    await cluster.stop();
-    await verifier?.close();
-    throw err;
-  }
+  const stop = await startInProcess(cluster, folder);
   const genesisShards = config.chains.reduce<number>(
     (n, c) => n + parseWorkerChainSchema(c).shards.length,
     0,
@@ -162,9 +137,6 @@ export async function startNetworkDevnet(opts: NetworkDevnetOptions) {
     urls: cluster.running().map(({ node }) => node.url()),
     faucetKeyPath,
     takeover: devnetTakeoverLines(config.validators, genesisShards, opts.byzantineFraction, opts.maxTakeover),
-    async stop() {
-      await cluster.stop();
-      await verifier?.close();
-    },
+    stop,
   };
 }

@@ -1,12 +1,4 @@
-import { join } from "node:path";
-import {
-  type BlsKeyPair,
-  defaultVerifyPoolOptions,
-  type Ed25519KeyPair,
-  type SignatureVerifier,
-  SingleThreadVerifier,
-  VerifyPool,
-} from "@vshard/crypto";
+import type { BlsKeyPair, Ed25519KeyPair } from "@vshard/crypto";
 import {
   type ChainOptions,
   EpochTracker,
@@ -19,11 +11,9 @@ import {
   systemClock,
   TxError,
 } from "@vshard/engine";
-import { LedgerDb } from "@vshard/storage";
 import type { Header, SignedTx, WireTx } from "@vshard/types";
 import type { FastifyInstance } from "fastify";
 import { createApiServer } from "../api/server.ts";
-import { createLogger } from "../logger.ts";
 import { createNodeMetrics, type NodeMetrics } from "../metrics.ts";
 import type { Transport } from "../network/transport.ts";
 import { anchorOwnBlocks, createAnchorVerifier } from "./anchoring.ts";
@@ -33,6 +23,7 @@ import { genesisCommittee } from "./committee.ts";
 import { EpochParticipant, type VrfKeyPair } from "./epochParticipant.ts";
 import { networkViewOf } from "./networkView.ts";
 import type { NodeOptions } from "./nodeOptions.ts";
+import { type NodeResources, openNodeResources } from "./nodeResources.ts";
 import { OwnTxSubmitter } from "./ownTxSubmitter.ts";
 import { ShardCommitteeBook, type ShardCommitteeSchedule } from "./shardCommittees.ts";
 import { ShardLauncher } from "./shardLauncher.ts";
@@ -93,9 +84,7 @@ export class NetworkNode {
     readonly book: ShardCommitteeBook,
     readonly logger: Logger,
     private readonly parts: {
-      db: LedgerDb;
-      verifier: SignatureVerifier;
-      ownsVerifier: boolean;
+      resources: NodeResources;
       transport: Transport | null;
       clock: NonNullable<NodeModules["clock"]>;
     },
@@ -141,14 +130,8 @@ export class NetworkNode {
   }
 
   static async create(opts: NetworkNodeOptions, modules: NodeModules = {}): Promise<NetworkNode> {
-    const logger = modules.logger ?? createLogger({ level: opts.logLevel });
-    const db = await LedgerDb.create({ path: join(opts.dataDir, "db") });
-    const ownsVerifier = !modules.verifier;
-    const verifier: SignatureVerifier =
-      modules.verifier ??
-      (opts.verifyThreads > 0
-        ? await VerifyPool.create({ ...defaultVerifyPoolOptions, threads: opts.verifyThreads })
-        : new SingleThreadVerifier());
+    const resources = await openNodeResources(opts, modules);
+    const { logger, db, verifier } = resources;
     try {
       const book = new ShardCommitteeBook();
       const clock = modules.clock ?? systemClock;
@@ -172,15 +155,12 @@ export class NetworkNode {
         },
       );
       return new NetworkNode(opts, main, book, logger, {
-        db,
-        verifier,
-        ownsVerifier,
+        resources,
         transport: modules.transport ?? null,
         clock,
       });
     } catch (err) {
-      if (ownsVerifier) await verifier.close();
-      await db.close();
+      await resources.close();
       throw err;
     }
   }
@@ -286,8 +266,7 @@ export class NetworkNode {
       await Promise.all([...this.workers.values()].map((w) => w.stop()));
       await this.main.stop();
       this.parts.transport?.close();
-      if (this.parts.ownsVerifier) await this.parts.verifier.close();
-      await this.parts.db.close();
+      await this.parts.resources.close();
       this.logger.info({ height: this.main.chain.head().height }, "network node stopped");
     })();
     return this.stopping;
@@ -295,7 +274,8 @@ export class NetworkNode {
 
   private async startWorker(setup: WorkerShardSetup, schedule: ShardCommitteeSchedule): Promise<void> {
     if (this.stopped) return;
-    const { db, verifier, transport, clock } = this.parts;
+    const { resources, transport, clock } = this.parts;
+    const { db, verifier } = resources;
     const runtime = await ChainRuntime.create(
       {
         chain: setup.chain,

@@ -11,6 +11,7 @@ import {
   type ShardChain,
   type ShardSortition,
 } from "@vshard/engine";
+import { SerialPass } from "./serialPass.ts";
 import { type ShardCommitteeBook, ShardCommitteeSchedule, shardEpochBlocks } from "./shardCommittees.ts";
 import { type WorkerGenesisRules, type WorkerShardSetup, workerShardSetup } from "./workerShard.ts";
 
@@ -24,8 +25,7 @@ export class ShardLauncher {
   private readonly launched = new Set<string>();
   /** The next epoch to look in for a shard whose committees so far were empty. */
   private readonly nextEpoch = new Map<string, number>();
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly passes: SerialPass;
 
   constructor(
     private readonly opts: {
@@ -43,28 +43,18 @@ export class ShardLauncher {
       start: (setup: WorkerShardSetup, schedule: ShardCommitteeSchedule) => Promise<void>;
       logger: Logger;
     },
-  ) {}
-
-  /** Called on every main-chain commit (and once at start). */
-  onCommit(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .catch((err) => this.modules.logger.error({ err }, "shard launch pass failed"))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.onCommit();
-        }
-      });
+  ) {
+    this.passes = new SerialPass(() => this.pass(), modules.logger, "shard launch pass");
   }
 
-  /** Resolves when no pass is running. */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  /** Called on every main-chain commit (and once at start): runs a pass, one at a time. */
+  onCommit(): void {
+    this.passes.request();
+  }
+
+  /** Resolves when no pass is running or due. */
+  idle(): Promise<void> {
+    return this.passes.idle();
   }
 
   private async pass(): Promise<void> {

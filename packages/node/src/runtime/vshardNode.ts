@@ -1,10 +1,4 @@
-import { join } from "node:path";
-import {
-  defaultVerifyPoolOptions,
-  type SignatureVerifier,
-  SingleThreadVerifier,
-  VerifyPool,
-} from "@vshard/crypto";
+import type { SignatureVerifier } from "@vshard/crypto";
 import {
   type Clock,
   type ConsensusPlugin,
@@ -13,17 +7,16 @@ import {
   type SubmitResult,
   systemClock,
 } from "@vshard/engine";
-import { LedgerDb } from "@vshard/storage";
 import type { SignedTx, WireTx } from "@vshard/types";
 import type { FastifyInstance } from "fastify";
 import { createApiServer } from "../api/server.ts";
-import { createLogger } from "../logger.ts";
 import { createNodeMetrics, type NodeMetrics } from "../metrics.ts";
 import type { Transport } from "../network/transport.ts";
 import { trackChainMetrics } from "./chainMetrics.ts";
 import { ChainRuntime } from "./chainRuntime.ts";
 import { genesisCommittee } from "./committee.ts";
 import type { NodeOptions } from "./nodeOptions.ts";
+import { type NodeResources, openNodeResources } from "./nodeResources.ts";
 
 /** Version reported by the API and the CLI. */
 export const VSHARD_VERSION = "0.1.0";
@@ -57,9 +50,7 @@ export class VshardNode {
     readonly metrics: NodeMetrics,
     readonly logger: Logger,
     private readonly parts: {
-      db: LedgerDb;
-      verifier: SignatureVerifier;
-      ownsVerifier: boolean;
+      resources: NodeResources;
       transport: Transport | null;
       api: FastifyInstance | null;
     },
@@ -69,14 +60,8 @@ export class VshardNode {
   }
 
   static async create(opts: NodeOptions, modules: NodeModules = {}): Promise<VshardNode> {
-    const logger = modules.logger ?? createLogger({ level: opts.logLevel });
-    const db = await LedgerDb.create({ path: join(opts.dataDir, "db") });
-    const ownsVerifier = !modules.verifier;
-    const verifier: SignatureVerifier =
-      modules.verifier ??
-      (opts.verifyThreads > 0
-        ? await VerifyPool.create({ ...defaultVerifyPoolOptions, threads: opts.verifyThreads })
-        : new SingleThreadVerifier());
+    const resources = await openNodeResources(opts, modules);
+    const { logger, db, verifier } = resources;
     try {
       const committee = genesisCommittee(opts.genesis, opts.consensus.name);
       const runtime = await ChainRuntime.create(
@@ -113,17 +98,14 @@ export class VshardNode {
           )
         : null;
       const node = new VshardNode(opts, runtime, metrics, logger, {
-        db,
-        verifier,
-        ownsVerifier,
+        resources,
         transport: modules.transport ?? null,
         api,
       });
       trackChainMetrics(metrics, runtime);
       return node;
     } catch (err) {
-      if (ownsVerifier) await verifier.close();
-      await db.close();
+      await resources.close();
       throw err;
     }
   }
@@ -159,12 +141,11 @@ export class VshardNode {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      const { api, transport, verifier, ownsVerifier, db } = this.parts;
+      const { api, transport, resources } = this.parts;
       await api?.close();
       await this.runtime.stop();
       transport?.close();
-      if (ownsVerifier) await verifier.close();
-      await db.close();
+      await resources.close();
       this.logger.info({ height: this.chain.head().height }, "node stopped");
     })();
     return this.stopping;
