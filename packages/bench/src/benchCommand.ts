@@ -2,25 +2,22 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { readKeyFile } from "@vshard/node";
 import type { Command } from "commander";
-import { BenchError } from "./benchError.ts";
+import { BENCH_CHAIN_ID } from "./benchChainSchema.ts";
 import type { BenchRunResult, SweepPoint } from "./benchResult.ts";
-import { runConsensusSweep } from "./consensusSweep.ts";
+import { type ConsensusSweepOutcome, runConsensusSweep } from "./consensusSweep.ts";
 import { measureVerifyRate } from "./cryptoBench.ts";
-import {
-  DEFAULT_CONSENSUS_SWEEP,
-  DEFAULT_DEVNET,
-  type DevnetConfig,
-  devnetConfig,
-  isSoloDevnet,
-  parseDevnetConfigList,
-} from "./devnetConfig.ts";
+import { DEFAULT_CONSENSUS_SWEEP, type DevnetConfig } from "./devnetConfig.ts";
 import { parseDuration, parseRateList } from "./durations.ts";
 import { defaultMaxRateSearchOptions, runMaxRateSearch } from "./efficiency.ts";
+import { devnetsOf, shardedNetworksOf } from "./loadBenchOptions.ts";
 import { ProgressLine } from "./progressBar.ts";
 import { fixedRate, rampRate } from "./rateSchedule.ts";
 import { writeBenchReport } from "./report.ts";
-import { type OfferedLoad, runBench } from "./runner/runBench.ts";
+import type { OfferedLoad } from "./runner/measureRun.ts";
+import { runBench } from "./runner/runBench.ts";
 import { printRunSummary } from "./runSummary.ts";
+import type { ShardedNetworkConfig } from "./shardedNetwork.ts";
+import { runShardSweep } from "./shardSweep.ts";
 import { createWorkload, WORKLOAD_NAMES } from "./workloads/createWorkload.ts";
 
 /** Options of `vshard bench` (the load benchmark). */
@@ -38,6 +35,14 @@ export interface LoadBenchCliOptions {
   /** Plugin and node count of the devnet the harness starts. */
   consensus: string;
   nodes: number;
+  /** Run on a sharded network: a worker chain of this many shards (see `validators`, `shardConsensus`). */
+  shards?: number;
+  /** Validators (nodes) of the sharded network; the fewest its committees need by default. */
+  validators?: number;
+  /** Consensus of every shard: solo (default), bft or dpos. */
+  shardConsensus?: string;
+  /** A list of shard counts such as `1,2,4`: one sharded network each, at saturation. */
+  sweepShards?: string;
   repeats: number;
   accounts: number;
   zipf: number;
@@ -104,6 +109,21 @@ export function registerLoadBenchCommand(
     .option("--block-interval <ms>", "block interval of the node the harness starts", int, 250)
     .option("--consensus <plugin>", "consensus of the devnet the harness starts: solo, bft or dpos", "solo")
     .option("--nodes <n>", "nodes of that devnet (all in one process; solo runs one)", int, 1)
+    .option(
+      "--shards <n>",
+      "run on a sharded network: a worker chain of n shards, every node running the main chain and every shard",
+      int,
+    )
+    .option(
+      "--validators <n>",
+      "validators (one node each) of the sharded network (default: the fewest its committees need: shards for solo, 2×shards for bft/dpos)",
+      int,
+    )
+    .option("--shard-consensus <plugin>", "consensus of every shard: solo (default), bft or dpos")
+    .option(
+      "--sweep-shards <list>",
+      "sweep over shard counts at saturation, one fresh network each (e.g. 1,2,4)",
+    )
     .option("--cpu-prof", "write CPU profiles of the node process into the results folder")
     .option("--out <dir>", "results root folder (default: bench/results)")
     .action(async (o: LoadBenchCliOptions) => {
@@ -112,40 +132,11 @@ export function registerLoadBenchCommand(
     });
 }
 
-function refuse(field: string, message: string): never {
-  throw new BenchError({ code: "BENCH_ERROR_INVALID_INPUT", field }, message);
-}
-
-/**
- * The devnets the options ask for: one (`--consensus`, `--nodes`) or the `--sweep-consensus` list; null with `--url`.
- * Throws a {@link BenchError} for a bad entry or options that do not go together.
- */
-export function devnetsOf(o: LoadBenchCliOptions): { devnet: DevnetConfig; sweep: DevnetConfig[] | null } {
-  const devnet = devnetConfig(o.consensus ?? "solo", o.nodes ?? 1, "consensus");
-  const custom = !isSoloDevnet(devnet);
-  if (o.url && custom)
-    refuse("consensus", "--consensus and --nodes choose the devnet the harness starts: not with --url");
-  if (o.sweepConsensus === undefined) return { devnet, sweep: null };
-  const sweep = parseDevnetConfigList(o.sweepConsensus === true ? DEFAULT_CONSENSUS_SWEEP : o.sweepConsensus);
-  const clash = o.url
-    ? "--url"
-    : o.sweepRates
-      ? "--sweep-rates"
-      : o.ramp
-        ? "--ramp"
-        : o.rate !== "saturate"
-          ? "--rate"
-          : custom
-            ? "--consensus/--nodes"
-            : null;
-  if (clash) refuse("sweepConsensus", `--sweep-consensus runs each devnet at saturation: not with ${clash}`);
-  return { devnet: DEFAULT_DEVNET, sweep };
-}
-
 /** Runs the load benchmark the options describe; resolves false when a check failed. */
 export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
   const log = (line: string) => console.log(line);
   const { devnet, sweep: devnetSweep } = devnetsOf(o);
+  const { network, sweep: shardSweep } = shardedNetworksOf(o);
   const funder = o.funderKey ? await readKeyFile(o.funderKey) : undefined;
   if (funder && !o.url)
     throw new Error(
@@ -161,20 +152,21 @@ export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
     load: OfferedLoad,
     label: string,
     seedOffset = 0,
-    launch: DevnetConfig = devnet,
+    launch: DevnetConfig | ShardedNetworkConfig = network ?? devnet,
   ): Promise<BenchRunResult> =>
     runBench({
       workload: createWorkload(o.workload, {
         accounts: o.accounts,
         seed: o.seed + seedOffset,
-        chainId: 1,
+        chainId: "shards" in launch ? BENCH_CHAIN_ID : 1,
         shard: 0,
+        ...("shards" in launch ? { shards: launch.shards } : {}),
         zipf: o.zipf,
         hotspot: o.hotspot,
       }),
       load,
       url: o.url,
-      devnet: launch,
+      ...("shards" in launch ? { network: launch } : { devnet: launch }),
       fundAmount: BigInt(o.fundAmount),
       durationMs: o.duration,
       ...(o.txs !== undefined ? { txCount: o.txs } : {}),
@@ -190,22 +182,34 @@ export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
     });
   const report = { resultsDir: o.out };
   const config = { ...o, verifyRatePerSecond, threads };
+  const finishSweep = async (what: string, { sweep, failure }: ConsensusSweepOutcome): Promise<boolean> => {
+    if (sweep.points.length > 0) {
+      const written = await writeBenchReport(
+        { kind: "sweep", name: `${o.workload}-${what}-sweep`, config, sweep },
+        report,
+      );
+      log(`results: ${written.dir}${failure ? " (the configurations measured before the failure)" : ""}`);
+    }
+    if (failure) throw new Error(`${what} sweep stopped at ${failure.label}: ${failure.error.message}`);
+    return sweep.points.every((p) => p.runs.every((r) => r.checks.every((c) => c.passed)));
+  };
   if (devnetSweep) {
-    const { sweep, failure } = await runConsensusSweep({
+    const outcome = await runConsensusSweep({
       configs: devnetSweep,
       repeats: o.repeats,
       run: (c, k) => run({ kind: "saturate" }, `saturation ${c.consensus}:${c.nodes}`, k, c),
       log,
     });
-    if (sweep.points.length > 0) {
-      const written = await writeBenchReport(
-        { kind: "sweep", name: `${o.workload}-consensus-sweep`, config, sweep },
-        report,
-      );
-      log(`results: ${written.dir}${failure ? " (the configurations measured before the failure)" : ""}`);
-    }
-    if (failure) throw new Error(`consensus sweep stopped at ${failure.label}: ${failure.error.message}`);
-    return sweep.points.every((p) => p.runs.every((r) => r.checks.every((c) => c.passed)));
+    return finishSweep("consensus", outcome);
+  }
+  if (shardSweep) {
+    const outcome = await runShardSweep({
+      networks: shardSweep,
+      repeats: o.repeats,
+      run: (c, k) => run({ kind: "saturate" }, `saturation, ${c.shards} shards`, k, c),
+      log,
+    });
+    return finishSweep("shard", outcome);
   }
   if (o.sweepRates) {
     const rates = parseRateList(o.sweepRates);

@@ -29,6 +29,27 @@ export interface TimelinePoint {
   p99Ms?: number;
 }
 
+/** What one shard of a sharded run took and committed in the measured window. */
+export interface ShardRunFigures {
+  shard: number;
+  submitted: number;
+  committed: number;
+  committedTps: number;
+}
+
+/** The network of a sharded run: the bench chain's shape and what each of its shards committed. */
+export interface ShardedRunInfo {
+  /** The bench chain's id (worker chain ids start at 1). */
+  chainId: number;
+  shards: number;
+  /** Validators, one node each, every node running the main chain and every shard. */
+  validators: number;
+  /** The consensus plugin of every shard (the main chain runs dpos). */
+  shardConsensus: string;
+  /** Per shard, in shard order; their committed TPS add up to the run's. */
+  perShard: ShardRunFigures[];
+}
+
 /** Everything one benchmark run measured (warm-up excluded), as the runner produces it. */
 export interface BenchRunResult {
   /** "transfer", "smallbank", "noop". */
@@ -37,6 +58,8 @@ export interface BenchRunResult {
   consensus?: string;
   /** Nodes of that devnet (all in one process); absent when it drove a node given by URL. */
   nodes?: number;
+  /** Set for a run on a sharded network (`--shards`): its shape and per-shard figures. */
+  sharded?: ShardedRunInfo;
   /** ISO time the measured window began. */
   startedAt: string;
   /** Length of the measured window, warm-up excluded. */
@@ -148,6 +171,8 @@ export interface SweepPointSummary {
   diskBytes: RepeatSummary | null;
   /** Runs of this point whose checks all passed. */
   passed: number;
+  /** Sharded runs: committed TPS of each shard (index = shard) over the repeats; absent otherwise. */
+  perShardTps?: RepeatSummary[];
 }
 
 /** Summarises the repeats of one sweep point; throws if the point has no runs. */
@@ -170,6 +195,18 @@ export function summarizeSweepPoint(point: SweepPoint): SweepPointSummary {
     peakRssBytes: of(peakRssBytes),
     diskBytes: point.runs.every((r) => r.diskBytes !== null) ? of((r) => r.diskBytes ?? 0) : null,
     passed: point.runs.filter(runPassed).length,
+    ...perShardSummary(point.runs),
+  };
+}
+
+/** Per-shard committed TPS over the repeats, when every run is sharded with the same shard count. */
+function perShardSummary(runs: readonly BenchRunResult[]): { perShardTps?: RepeatSummary[] } {
+  const shards = runs[0]?.sharded?.shards;
+  if (shards === undefined || !runs.every((r) => r.sharded?.perShard.length === shards)) return {};
+  return {
+    perShardTps: Array.from({ length: shards }, (_, k) =>
+      summarizeRepeats(runs.map((r) => r.sharded?.perShard[k].committedTps ?? 0)),
+    ),
   };
 }
 

@@ -15,8 +15,23 @@ export function printRunSummary(r: BenchRunResult, log: (line: string) => void):
   log(
     `  latency         p50 ${fmt(l.p50)} ms  p95 ${fmt(l.p95)} ms  p99 ${fmt(l.p99)} ms  max ${fmt(l.max)} ms  (submit → final)`,
   );
+  const sharded = r.sharded;
+  if (sharded) {
+    log(
+      `  network         ${sharded.shards} ${sharded.shardConsensus} shard${sharded.shards === 1 ? "" : "s"} of chain ${sharded.chainId}, ${sharded.validators} validator node${sharded.validators === 1 ? "" : "s"} in one process, every node running every shard; same-shard txs only (cross-shard comes with issue 6)`,
+    );
+    for (const p of sharded.perShard)
+      log(
+        `  shard ${String(p.shard).padEnd(9)} ${fmt(p.committedTps)} tx/s committed  (${fmt(p.committed)} final of ${fmt(p.submitted)} sent)`,
+      );
+  }
+  const replicas = sharded
+    ? ` (one per validator node: every node verifies every tx of every shard)`
+    : (r.nodes ?? 1) > 1
+      ? ` (one per node of the ${r.nodes}-node cluster in this process)`
+      : "";
   log(
-    `  efficiency      ${fmt(r.efficiency, 3)}  = ${fmt(r.committedTps)} tx/s × ${r.signatureChecksPerTx} check/tx${(r.nodes ?? 1) > 1 ? ` (one per node of the ${r.nodes}-node cluster in this process)` : ""} ÷ ${fmt(r.verifyRatePerSecond)} verifies/s (this machine, all cores)`,
+    `  efficiency      ${fmt(r.efficiency, 3)}  = ${fmt(r.committedTps)} tx/s × ${r.signatureChecksPerTx} check/tx${replicas} ÷ ${fmt(r.verifyRatePerSecond)} verifies/s (this machine, all cores)`,
   );
   const rejected = totalCount(r.rejected);
   const dropped = totalCount(r.dropped);

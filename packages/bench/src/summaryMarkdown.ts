@@ -54,12 +54,58 @@ function reasons(counts: CountsByReason): string {
   return `${formatFigure(totalCount(counts), 0)} (${entries.map(([r, n]) => `${r} ${formatFigure(n, 0)}`).join(", ")})`;
 }
 
+/** What every sharded run shares: its nodes, what they run and check, and that its txs stay in their shard. */
+const SHARDED_RUN_TRAITS =
+  "in one process, every node running the main chain and every shard (efficiency: one signature check per " +
+  "validator); same-shard txs only (cross-shard comes with issue 6)";
+
+/**
+ * What a sharded run ran on, in words: the shards, the validator nodes (every one running every shard, so the
+ * efficiency counts one signature check per validator), and that its txs stay in their shard.
+ */
+export function shardedNetworkNote(run: BenchRunResult): string | null {
+  const n = run.sharded;
+  if (!n) return null;
+  return (
+    `${n.shards} ${n.shardConsensus} shard${n.shards === 1 ? "" : "s"} of worker chain ${n.chainId}, ` +
+    `${n.validators} validator node${n.validators === 1 ? "" : "s"} ${SHARDED_RUN_TRAITS}`
+  );
+}
+
+/** The same for a sweep of sharded runs, whose shard and validator counts the table's first column gives. */
+function shardedSweepNote(runs: readonly BenchRunResult[]): string | null {
+  const n = runs.find((r) => r.sharded)?.sharded;
+  if (!n) return null;
+  return (
+    `Each run: ${n.shardConsensus} shards of worker chain ${n.chainId} and validator nodes as the first column ` +
+    `says, ${SHARDED_RUN_TRAITS}.`
+  );
+}
+
+function perShardTable(run: BenchRunResult): string[] {
+  if (!run.sharded) return [];
+  return [
+    "",
+    ...table(
+      ["shard", "submitted", "committed", "committed TPS"],
+      run.sharded.perShard.map((p) => [
+        String(p.shard),
+        formatFigure(p.submitted, 0),
+        formatFigure(p.committed, 0),
+        formatFigure(p.committedTps),
+      ]),
+    ),
+  ];
+}
+
 function runTable(run: BenchRunResult): string[] {
+  const note = shardedNetworkNote(run);
   const rows: string[][] = [
     ["Workload", run.workload],
     ...(run.consensus !== undefined && run.nodes !== undefined
       ? [["Consensus", `${run.consensus}, ${run.nodes} ${run.nodes === 1 ? "node" : "nodes (one process)"}`]]
       : []),
+    ...(note ? [["Network", note]] : []),
     [
       "Measured window",
       `${formatFigure(run.durationSeconds)} s (warm-up ${formatFigure(run.warmupSeconds)} s)`,
@@ -103,6 +149,7 @@ function runTable(run: BenchRunResult): string[] {
       ),
     );
   }
+  lines.push(...perShardTable(run));
   return lines;
 }
 
@@ -117,8 +164,12 @@ function checkLines(runs: readonly BenchRunResult[]): string[] {
   ];
 }
 
-/** The sweep's Markdown table: one row per point, "median (min–max)" over its repeats. */
+/**
+ * The sweep's Markdown table: one row per point, "median (min–max)" over its repeats; a sweep of sharded runs adds
+ * the median committed TPS of each shard ("shard 0 / shard 1 / …").
+ */
 export function sweepTable(xLabel: string, points: readonly SweepPointSummary[]): string[] {
+  const sharded = points.some((p) => p.perShardTps !== undefined);
   return table(
     [
       xLabel,
@@ -136,6 +187,7 @@ export function sweepTable(xLabel: string, points: readonly SweepPointSummary[])
       "peak RSS MiB",
       "disk MiB",
       "passed",
+      ...(sharded ? ["per-shard TPS (median)"] : []),
     ],
     points.map((p) => [
       p.label,
@@ -153,6 +205,7 @@ export function sweepTable(xLabel: string, points: readonly SweepPointSummary[])
       spreadMib(p.peakRssBytes),
       p.diskBytes === null ? "–" : spreadMib(p.diskBytes),
       `${p.passed}/${p.repeats}`,
+      ...(sharded ? [(p.perShardTps ?? []).map((s) => formatFigure(s.median)).join(" / ") || "–"] : []),
     ]),
   );
 }
@@ -175,6 +228,8 @@ export function renderSummaryMarkdown(file: BenchResultsFile, chartFiles: readon
     lines.push(...runTable(file.run));
   } else {
     lines.push(`Sweep over ${file.sweep.xLabel}; each cell is median (min–max) over the repeats.`, "");
+    const note = shardedSweepNote(runs);
+    if (note) lines.push(note, "");
     lines.push(...sweepTable(file.sweep.xLabel, file.sweepSummary ?? []));
     const rejected = mergeCounts(runs.map((r) => r.rejected));
     const dropped = mergeCounts(runs.map((r) => r.dropped));

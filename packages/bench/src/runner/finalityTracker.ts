@@ -1,8 +1,50 @@
+/** What the runner reads of finality: when each tx became final, how many are, and progress to wait on. */
+export interface FinalitySource {
+  /** When `hashHex` became final (`performance.now()` ms), if it has. */
+  finalTime(hashHex: string): number | undefined;
+  /** How many txs are final so far. */
+  finalCount(): number;
+  /** Calls `fn` after each finality step; returns the unsubscribe function. */
+  onProgress(fn: () => void): () => void;
+  /** Resolves once `done()` holds after a finality step, or after `timeoutMs` (resolving false). */
+  waitFor(done: () => boolean, timeoutMs: number): Promise<boolean>;
+}
+
+/** {@link FinalitySource.waitFor} over a source's `onProgress`. */
+export function waitForProgress(
+  onProgress: FinalitySource["onProgress"],
+  done: () => boolean,
+  timeoutMs: number,
+): Promise<boolean> {
+  if (done()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      stop();
+      resolve(false);
+    }, timeoutMs);
+    const stop = onProgress(() => {
+      if (!done()) return;
+      clearTimeout(timer);
+      stop();
+      resolve(true);
+    });
+  });
+}
+
+/** The event stream of the node's default chain. */
+export const DEFAULT_EVENTS_PATH = "/v1/events";
+
+/** The event stream of one chain shard of a network node. */
+export function shardEventsPath(chainId: number, shard: number): string {
+  return `/v1/chains/${chainId}/shards/${shard}/events`;
+}
+
 /**
- * Follows a node's server-sent events and records when each transaction became final: a tx is final when the
- * `finalized` height reaches the block that holds it. Times are `performance.now()` milliseconds of this process.
+ * Follows a node's server-sent events (its default chain's, or those of the chain shard `path` names) and records
+ * when each transaction became final: a tx is final when the `finalized` height reaches the block that holds it.
+ * Times are `performance.now()` milliseconds of this process.
  */
-export class FinalityTracker {
+export class FinalityTracker implements FinalitySource {
   private readonly pendingBlocks = new Map<number, string[]>();
   private readonly finalAt = new Map<string, number>();
   /** Hashes of final txs in chain order (block by block, in block order). */
@@ -12,12 +54,18 @@ export class FinalityTracker {
   private readonly listeners = new Set<() => void>();
   private running: Promise<void> | null = null;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly path: string = DEFAULT_EVENTS_PATH,
+  ) {}
 
   /** Opens the event stream; resolves once connected. */
   async start(): Promise<void> {
-    const res = await fetch(`${this.url}/v1/events?txs=hashes`, { signal: this.controller.signal });
-    if (!res.ok || !res.body) throw new Error(`event stream refused: HTTP ${res.status}`);
+    const res = await fetch(`${this.url}${this.path}?txs=hashes`, { signal: this.controller.signal });
+    if (!res.ok || !res.body)
+      throw new Error(
+        `event stream ${this.path} refused: HTTP ${res.status} ${await res.text().catch(() => "")}`,
+      );
     const reader = res.body.getReader();
     this.running = this.read(reader).catch(() => undefined);
   }
@@ -40,19 +88,7 @@ export class FinalityTracker {
 
   /** Resolves once `done()` holds after a finality step, or after `timeoutMs` (resolving false). */
   waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
-    if (done()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        stop();
-        resolve(false);
-      }, timeoutMs);
-      const stop = this.onProgress(() => {
-        if (!done()) return;
-        clearTimeout(timer);
-        stop();
-        resolve(true);
-      });
-    });
+    return waitForProgress((fn) => this.onProgress(fn), done, timeoutMs);
   }
 
   async stop(): Promise<void> {

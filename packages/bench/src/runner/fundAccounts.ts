@@ -8,7 +8,7 @@ import {
   TxKind,
   txHash,
 } from "@vshard/types";
-import type { FinalityTracker } from "./finalityTracker.ts";
+import type { FinalitySource } from "./finalityTracker.ts";
 import { driveLoad, type ReadyTx } from "./loadDriver.ts";
 
 /**
@@ -26,7 +26,7 @@ export async function fundAccounts(opts: {
   funder: Ed25519KeyPair;
   accounts: Array<{ address: string }>;
   amount: bigint;
-  tracker: FinalityTracker;
+  tracker: FinalitySource;
   drainMs: number;
   log: (line: string) => void;
 }): Promise<void> {

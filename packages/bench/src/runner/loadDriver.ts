@@ -1,10 +1,12 @@
 import { encodeTuple } from "@vshard/types";
-import type { FinalityTracker } from "./finalityTracker.ts";
+import type { FinalitySource } from "./finalityTracker.ts";
 
 /** A signed transaction ready to send: its canonical bytes and hash. */
 export interface ReadyTx {
   bytes: Uint8Array;
   hashHex: string;
+  /** The shard the tx names (a sharded run counts committed txs per shard). */
+  shard?: number;
 }
 
 /** How the driver paces sending. */
@@ -81,7 +83,7 @@ interface BusyRefusal {
 export async function driveLoad(
   txs: ReadyTx[],
   opts: DriveOptions,
-  tracker: FinalityTracker,
+  tracker: FinalitySource,
 ): Promise<DriveRecord> {
   const record: DriveRecord = {
     plannedAt: new Float64Array(txs.length),

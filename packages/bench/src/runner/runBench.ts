@@ -1,20 +1,15 @@
 import type { Ed25519KeyPair } from "@vshard/crypto";
-import { ApiClient } from "@vshard/node";
-import type { BenchCheck, BenchRunResult, ProcessUsage, TimelinePoint } from "../benchResult.ts";
-import { type DevnetConfig, devnetLabel, isSoloDevnet } from "../devnetConfig.ts";
-import { efficiency } from "../efficiency.ts";
-import { LatencyHistogram } from "../latencyHistogram.ts";
+import type { BenchRunResult, ProcessUsage } from "../benchResult.ts";
+import type { DevnetConfig } from "../devnetConfig.ts";
 import type { ProgressLine } from "../progressBar.ts";
-import { plannedTxCount, type RateSchedule, timeForCount, txsDueBy } from "../rateSchedule.ts";
+import { txsDueBy } from "../rateSchedule.ts";
+import type { ShardedNetworkConfig } from "../shardedNetwork.ts";
 import type { Workload } from "../workloads/workload.ts";
-import { FinalityTracker } from "./finalityTracker.ts";
-import { fundAccounts } from "./fundAccounts.ts";
+import { type BenchTarget, openSingleChainTarget } from "./benchTarget.ts";
 import { driveLoad, type ReadyTx } from "./loadDriver.ts";
-import { type LaunchedNode, launchNode } from "./nodeLauncher.ts";
+import { measure, type OfferedLoad, SATURATION_WINDOW, sendPlan, signInChunks } from "./measureRun.ts";
 import { ProcessMeter } from "./processUsage.ts";
-
-/** How the offered load is shaped. */
-export type OfferedLoad = { kind: "saturate" } | { kind: "open"; schedule: RateSchedule };
+import { openShardedTarget } from "./shardedTarget.ts";
 
 /** Options of one measured run. */
 export interface BenchRunOptions {
@@ -24,6 +19,11 @@ export interface BenchRunOptions {
   url?: string;
   /** Without `url`: the devnet the harness launches (plugin, node count); solo × 1 by default. */
   devnet?: DevnetConfig;
+  /**
+   * Launch a sharded network instead (not with `url` or `devnet`): the workload must then be built with `shards` =
+   * `network.shards` and `chainId` = the bench chain's ({@link BENCH_CHAIN_ID}).
+   */
+  network?: ShardedNetworkConfig;
   /** Base units each account receives from a launched cluster's faucet; {@link DEFAULT_FUND_AMOUNT} by default. */
   fundAmount?: bigint;
   durationMs: number;
@@ -54,51 +54,46 @@ export const DEFAULT_FUND_AMOUNT = 1_000_000_000n;
 const MAX_BATCH = 500;
 /** Concurrent POSTs: enough to keep both the HTTP parser and the verify pool busy. */
 const MAX_CONCURRENT_REQUESTS = 4;
-/** Closed-loop window at saturation: two full default blocks (5,000 txs each) waiting, so no block is built short. */
-const SATURATION_WINDOW = 10_000;
+
+/** Reaches or launches what the run drives: a sharded network, a single-chain devnet, or the node at `url`. */
+function openTarget(opts: BenchRunOptions): Promise<BenchTarget> {
+  if (opts.network) {
+    if (opts.url || opts.devnet)
+      throw new Error("a sharded run launches its own network: not with url or devnet");
+    return openShardedTarget(
+      { network: opts.network, blockIntervalMs: opts.blockIntervalMs, cpuProfDir: opts.cpuProfDir },
+      opts.workload,
+      opts.log,
+    );
+  }
+  return openSingleChainTarget(
+    {
+      ...(opts.url ? { url: opts.url } : {}),
+      ...(opts.devnet ? { devnet: opts.devnet } : {}),
+      fundAmount: opts.fundAmount ?? DEFAULT_FUND_AMOUNT,
+      ...(opts.funding ? { funding: opts.funding } : {}),
+      blockIntervalMs: opts.blockIntervalMs,
+      cpuProfDir: opts.cpuProfDir,
+    },
+    opts.workload,
+    opts.log,
+  );
+}
 
 /** Runs one benchmark: launch (or reach) the node, run setup, send the load, drain, measure, check. */
 export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
   const { workload, log } = opts;
-  const node: LaunchedNode | null = opts.url
-    ? null
-    : await launchNode({
-        accounts: workload.genesisAccounts(),
-        ...(opts.devnet ? { devnet: opts.devnet } : {}),
-        blockIntervalMs: opts.blockIntervalMs,
-        cpuProfDir: opts.cpuProfDir,
-      });
-  const url = opts.url ?? (node as LaunchedNode).url;
-  if (node)
-    log(
-      isSoloDevnet(node.devnet)
-        ? `node started at ${url} (data ${node.dataDir})`
-        : `${node.devnet.nodes} ${node.devnet.consensus} nodes started in one process, node-0 at ${url} (data ${node.dataDir})`,
-    );
-  const tracker = new FinalityTracker(url);
+  const target = await openTarget(opts);
+  const { url, finality: tracker } = target;
   try {
-    await tracker.start();
-    const funding = opts.url
-      ? opts.funding
-      : node?.funder
-        ? { funder: node.funder, amount: opts.fundAmount ?? DEFAULT_FUND_AMOUNT }
-        : undefined;
-    if (funding)
-      await fundAccounts({
-        url,
-        ...funding,
-        accounts: workload.genesisAccounts(),
-        tracker,
-        drainMs: opts.drainMs,
-        log,
-      });
-    await runSetup(workload.setupTxs(), url, tracker, opts);
+    await target.fund(workload, opts.drainMs, log);
+    await runSetup(workload.setupTxs(), target, opts);
     const { total, count } = sendPlan(opts);
     log(`signing ${count} transactions before the measured window ...`);
     const txs = signInChunks(workload, count, log);
     const meters = [
       new ProcessMeter("bench client", process.pid),
-      ...(node ? [new ProcessMeter(nodeProcessName(node.devnet), node.pid)] : []),
+      ...(target.process ? [new ProcessMeter(target.process.name, target.process.pid)] : []),
     ];
     for (const m of meters) await m.start();
     const schedule = opts.load.kind === "open" ? opts.load.schedule : null;
@@ -147,74 +142,35 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
       opts.txCount !== undefined
         ? Math.max(1, record.endedAt - record.startedAt - opts.warmupMs)
         : opts.durationMs;
-    const result = measure(txs, record, tracker, { ...opts, durationMs });
+    const measured = measure(txs, record, tracker, {
+      workload,
+      warmupMs: opts.warmupMs,
+      durationMs,
+      verifyRatePerSecond: opts.verifyRatePerSecond,
+      replicas: target.replicas,
+      shards: target.shards,
+    });
+    const { result } = measured;
     result.processes = processes;
-    if (node) {
-      result.diskBytes = await node.diskBytes();
-      result.consensus = node.devnet.consensus;
-      result.nodes = node.devnet.nodes;
-    }
-    const stats = (await new ApiClient(url).request("GET", "/v1/node/stats")) as {
-      storage: { compressionRatio: number | null };
-    };
-    result.compressionRatio = stats.storage.compressionRatio;
+    await target.complete(measured);
     if (workload.check) {
       log("checking the final state ...");
-      const c = await workload.check(new ApiClient(url), tracker.finalOrder);
-      result.checks.push({ name: c.name, passed: c.passed, detail: c.details });
+      result.checks.push(...(await target.check(workload)));
     }
     return result;
   } finally {
-    await tracker.stop();
-    await node?.stop();
+    await target.stop();
   }
 }
 
-/** "node" for the single solo node; "nodes (bft:4)" for a cluster, whose nodes all live in that one process. */
-function nodeProcessName(devnet: DevnetConfig): string {
-  return isSoloDevnet(devnet) ? "node" : `nodes (${devnetLabel(devnet)})`;
-}
-
-/** How long to send and how many txs to sign: by time, or by count (warm-up txs added). */
-function sendPlan(opts: BenchRunOptions): { total: number; count: number } {
-  const saturationCount = (ms: number) => Math.ceil((opts.verifyRatePerSecond * ms * 1.2) / 1000);
-  if (opts.txCount === undefined) {
-    const total = opts.warmupMs + opts.durationMs;
-    const count =
-      opts.load.kind === "open"
-        ? plannedTxCount(opts.load.schedule, total)
-        : saturationCount(total) + SATURATION_WINDOW;
-    return { total, count };
-  }
-  if (opts.load.kind === "open") {
-    const count = plannedTxCount(opts.load.schedule, opts.warmupMs) + opts.txCount;
-    return { total: timeForCount(opts.load.schedule, count) + 1, count };
-  }
-  return { total: Number.POSITIVE_INFINITY, count: saturationCount(opts.warmupMs) + opts.txCount };
-}
-
-function signInChunks(workload: Workload, count: number, log: (line: string) => void): ReadyTx[] {
-  const out: ReadyTx[] = [];
-  const chunk = 20_000;
-  for (let done = 0; done < count; done += chunk) {
-    out.push(...workload.nextTxs(Math.min(chunk, count - done)));
-    if (count > chunk) log(`  signed ${Math.min(done + chunk, count)} / ${count}`);
-  }
-  return out;
-}
-
-async function runSetup(
-  setup: ReadyTx[],
-  url: string,
-  tracker: FinalityTracker,
-  opts: BenchRunOptions,
-): Promise<void> {
+async function runSetup(setup: ReadyTx[], target: BenchTarget, opts: BenchRunOptions): Promise<void> {
   if (setup.length === 0) return;
   opts.log(`setup: ${setup.length} transactions ...`);
+  const tracker = target.finality;
   const record = await driveLoad(
     setup,
     {
-      url,
+      url: target.url,
       pacing: { kind: "saturate", window: SATURATION_WINDOW },
       sendForMs: Number.POSITIVE_INFINITY,
       maxBatch: MAX_BATCH,
@@ -229,71 +185,4 @@ async function runSetup(
     opts.drainMs,
   );
   if (!done) throw new Error("setup transactions did not all become final");
-}
-
-function measure(
-  txs: ReadyTx[],
-  record: Awaited<ReturnType<typeof driveLoad>>,
-  tracker: FinalityTracker,
-  opts: BenchRunOptions,
-): BenchRunResult {
-  const windowStart = record.startedAt + opts.warmupMs;
-  const windowEnd = windowStart + opts.durationMs;
-  const seconds = opts.durationMs / 1000;
-  const histogram = new LatencyHistogram();
-  const timeline: TimelinePoint[] = Array.from({ length: Math.ceil(seconds) }, (_, k) => ({
-    tSeconds: k + 1,
-    offeredTps: 0,
-    committedTps: 0,
-  }));
-  let submitted = 0;
-  let committed = 0;
-  let notFinal = 0;
-  for (let i = 0; i < record.sent; i++) {
-    const planned = record.plannedAt[i];
-    const final = tracker.finalTime(txs[i].hashHex);
-    if (final !== undefined && final >= windowStart && final < windowEnd) {
-      committed++;
-      const slot = timeline[Math.floor((final - windowStart) / 1000)];
-      if (slot) slot.committedTps++;
-    }
-    if (planned < windowStart || planned >= windowEnd) continue;
-    submitted++;
-    const slot = timeline[Math.floor((planned - windowStart) / 1000)];
-    if (slot) slot.offeredTps++;
-    if (final !== undefined) histogram.recordMs(Math.max(0, final - planned));
-    else if (record.accepted[i]) notFinal++;
-  }
-  const committedTps = committed / seconds;
-  // Every node of an in-process cluster checks every tx's signature once (at admission; its block reuses that check),
-  // all on this machine's cores: the honest work per committed tx is one check per node.
-  const replicas = opts.devnet && !isSoloDevnet(opts.devnet) ? opts.devnet.nodes : 1;
-  const signatureChecksPerTx = opts.workload.signatureChecksPerTx * replicas;
-  const checks: BenchCheck[] = [];
-  return {
-    workload: opts.workload.name,
-    startedAt: new Date(Date.now() - (performance.now() - windowStart)).toISOString(),
-    durationSeconds: seconds,
-    warmupSeconds: opts.warmupMs / 1000,
-    offeredRate: submitted / seconds,
-    submitted,
-    committed,
-    committedTps,
-    latencyMs: histogram.summary(),
-    signatureChecksPerTx,
-    verifyRatePerSecond: opts.verifyRatePerSecond,
-    efficiency: efficiency({
-      committedTps,
-      signatureChecksPerTx,
-      verifyRatePerSecond: opts.verifyRatePerSecond,
-    }),
-    rejected: Object.fromEntries(record.rejectedByCode),
-    busyRetries: record.busyRetries,
-    dropped: notFinal > 0 ? { "not final after drain": notFinal } : {},
-    processes: [],
-    diskBytes: null,
-    compressionRatio: null,
-    checks,
-    timeline,
-  };
 }

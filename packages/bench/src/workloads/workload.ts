@@ -21,8 +21,18 @@ export interface Workload {
   setupTxs(): ReadyTx[];
   /** The next `count` transactions, signed. */
   nextTxs(count: number): ReadyTx[];
-  /** A check of the final state against what the workload expects, given the final txs in chain order. */
-  check?(client: ApiClient, finalOrder: readonly string[]): Promise<WorkloadCheck>;
+  /**
+   * A check of the final state against what the workload expects, given the final txs in chain order. Without
+   * `scope` it reads the node's default chain; with it, shard `scope.shard` of chain `scope.chainId` (a sharded
+   * run checks each shard against its own state, `finalOrder` then being that shard's final txs).
+   */
+  check?(client: ApiClient, finalOrder: readonly string[], scope?: ShardScope): Promise<WorkloadCheck>;
+}
+
+/** One chain shard a check reads. */
+export interface ShardScope {
+  chainId: number;
+  shard: number;
 }
 
 /** Options every workload takes. */
@@ -30,7 +40,13 @@ export interface WorkloadOptions {
   accounts: number;
   seed: number;
   chainId: number;
+  /** The shard every tx names; ignored when `shards` is set. */
   shard: number;
+  /**
+   * A run on a worker chain of this many shards (`address-hash` assignment): each tx names its sender's home shard
+   * and every other account it names lives there too. Absent: one chain shard, `shard`.
+   */
+  shards?: number;
 }
 
 /** The deterministic keys of a bench run: the same seed gives the same accounts. */
@@ -58,11 +74,11 @@ export class BenchAccounts {
     return this.signers[i].publicKey;
   }
 
-  /** Signs `tx` with account `i`'s key and encodes it. */
+  /** Signs `tx` with account `i`'s key and encodes it (the result carries the shard it names). */
   sign(i: number, tx: Tx): ReadyTx {
     const hash = txHash(tx);
     const signature = this.signers[i].sign(hash);
-    return { bytes: encodeSignedTx({ tx, signature }), hashHex: bytesToHex(hash) };
+    return { bytes: encodeSignedTx({ tx, signature }), hashHex: bytesToHex(hash), shard: tx.shard };
   }
 
   /** The next nonce of account `i` (and reserves it). */
