@@ -22,6 +22,7 @@ import type { ChainOptions } from "./chainOptions.ts";
 import { checkProposal } from "./checkProposal.ts";
 import { type Genesis, genesisSupply } from "./genesis.ts";
 import { commitGenesis } from "./genesisBlock.ts";
+import { RejectedTxs } from "./rejectedTxs.ts";
 import { type SpeculativeState, speculativeLoaders, speculativeStateOf } from "./speculativeState.ts";
 import {
   MAX_PENDING_STATE_NODES,
@@ -67,6 +68,8 @@ export class ShardChain implements ConsensusApp {
   /** State-tree nodes not stored yet: the tree is stored at checkpoints, accounts with every block. */
   private readonly pending: PendingStateNodes;
   private readonly admission: TxAdmission;
+  /** Txs dropped while building blocks, with why (what `getTx` reports as rejected). */
+  private readonly rejected = new RejectedTxs();
   private readonly roles: ChainRoles;
   private currentHead: ChainHead;
   private headBlockTime: number;
@@ -102,8 +105,9 @@ export class ShardChain implements ConsensusApp {
       mempool: this.mempool,
       verifier: modules.verifier,
       loadAccounts: (hexes) => this.loaders.loadAccounts(hexes),
+      loadRecords: (touched) => this.loaders.loadRecords(touched),
       txLocation: (hash) => this.db.getTxLocation(hash),
-      commitCount: () => this.currentHead.height,
+      headHeight: () => this.currentHead.height,
     });
   }
 
@@ -181,7 +185,10 @@ export class ShardChain implements ConsensusApp {
       );
       // A failed tx is dropped, except a nonce mismatch on a branch: the branch may just not have reached its nonce.
       for (const { tx, error } of assembled.execution.rejected)
-        if (!branch || error.code !== "TX_ERROR_NONCE_MISMATCH") this.mempool.remove(tx.hashHex);
+        if (!branch || error.code !== "TX_ERROR_NONCE_MISMATCH") {
+          this.mempool.remove(tx.hashHex);
+          this.rejected.add(tx.hashHex, error);
+        }
       return assembled;
     });
   }
@@ -289,9 +296,10 @@ export class ShardChain implements ConsensusApp {
     return this.state.list(namespace, opts);
   }
 
-  /** Pending, included or final, with where it was included and what it did. */
+  /** Pending, included or final (where, and what it did), or rejected when this node's block building dropped it. */
   getTx(hashHex: string): Promise<TxStatus | null> {
-    return txStatusOf(hashHex, { mempool: this.mempool, db: this.db, finalized: this.finalized });
+    const { mempool, db, finalized, rejected } = this;
+    return txStatusOf(hashHex, { mempool, db, finalized, rejected });
   }
 
   /** A committed block by height or hash. */

@@ -4,9 +4,11 @@ import { EMPTY_ACCOUNT, type LedgerError, type SignedTx, type WireTx } from "@vs
 import { TxError } from "../errors.ts";
 import type { AccountMap, ExecutionResult, PreparedTx } from "../execution/executeTxs.ts";
 import { type Mempool, MempoolError, mempoolEntryOf } from "../mempool/index.ts";
+import type { StateLoaders } from "./assembleBlock.ts";
 import type { ChainOptions } from "./chainOptions.ts";
 import type { SignatureChecker } from "./checkProposal.ts";
 import { checkTxStateless, prepareTx, prepareWireTx, txSignatureSet } from "./prepareTx.ts";
+import { registryRefusals } from "./registryRefusals.ts";
 
 /** The outcome of submitting one transaction. */
 export type SubmitResult = { ok: true; hash: string } | { ok: false; hash?: string; error: LedgerError };
@@ -18,8 +20,9 @@ export type SubmitResult = { ok: true; hash: string } | { ok: false; hash?: stri
 const MAX_ACCOUNT_REREADS = 3;
 
 /**
- * The path of a transaction into the mempool: stateless rules, signature on the verify pool, then the mempool's
- * nonce, balance and capacity rules against the sender's committed account.
+ * The path of a transaction into the mempool: stateless rules, signature on the verify pool, on the main chain the
+ * registry rules against the committed registry (`registryAdmissionProblem`), then the mempool's nonce, balance and
+ * capacity rules against the sender's committed account.
  */
 export class TxAdmission implements SignatureChecker {
   /** Committed nonces of the senders that have txs in the mempool: what block selection starts each run at. */
@@ -31,8 +34,10 @@ export class TxAdmission implements SignatureChecker {
       mempool: Mempool;
       verifier: SignatureVerifier;
       loadAccounts: (hexes: string[]) => Promise<AccountMap>;
+      loadRecords: StateLoaders["loadRecords"];
       txLocation: (hash: Uint8Array) => Promise<TxLocation | null>;
-      commitCount: () => number;
+      /** Height of the committed head (it rises by one with every commit). */
+      headHeight: () => number;
     },
   ) {}
 
@@ -102,7 +107,17 @@ export class TxAdmission implements SignatureChecker {
       return false;
     });
     const accounts = await this.readSenders(signed.map((i) => prepared[i].senderHex));
-    for (const i of signed) results[i] = await this.addToMempool(prepared[i], accounts);
+    const refused = await registryRefusals(
+      signed.map((i) => prepared[i]),
+      accounts,
+      this.opts,
+      this.modules,
+    );
+    for (const i of signed) {
+      const t = prepared[i];
+      const error = refused.get(t);
+      results[i] = error ? { ok: false, hash: t.hashHex, error } : await this.addToMempool(t, accounts);
+    }
     return results;
   }
 
@@ -122,9 +137,9 @@ export class TxAdmission implements SignatureChecker {
     const unique = [...new Set(hexes)];
     let accounts: AccountMap = new Map();
     for (let attempt = 0; attempt < MAX_ACCOUNT_REREADS; attempt++) {
-      const before = this.modules.commitCount();
+      const before = this.modules.headHeight();
       accounts = await this.modules.loadAccounts(unique);
-      if (this.modules.commitCount() === before) break;
+      if (this.modules.headHeight() === before) break;
     }
     return accounts;
   }

@@ -4,6 +4,7 @@ import type { SignedTx } from "@vshard/types";
 import type { TxOutcome } from "../execution/smallbank.ts";
 import type { Mempool } from "../mempool/index.ts";
 import { outcomeOfLocation } from "./blockCommit.ts";
+import type { RejectedTx, RejectedTxs } from "./rejectedTxs.ts";
 
 /** Where a transaction stands. */
 export type TxStatus =
@@ -17,19 +18,26 @@ export type TxStatus =
       fee: bigint;
       /** `aborted`: included and charged, but its operation changed nothing. */
       outcome: TxOutcome;
-    };
+    }
+  /** Dropped while this node built a block: execution refused it (`code`, `message`), so it will not be included. */
+  | ({ status: "rejected" } & RejectedTx);
 
-/** Where a tx stands: in the mempool, or in a committed block (final up to `finalized`), or unknown (null). */
+/**
+ * Where a tx stands: in the mempool, or in a committed block (final up to `finalized`), or else dropped by this node's
+ * block building (`rejected`), or unknown (null). A rejected tx sent again is pending (or included) again.
+ */
 export async function txStatusOf(
   hashHex: string,
-  where: { mempool: Mempool; db: LedgerDb; finalized: number },
+  where: { mempool: Mempool; db: LedgerDb; finalized: number; rejected: RejectedTxs },
 ): Promise<TxStatus | null> {
   const pending = where.mempool.get(hashHex);
   if (pending) return { status: "pending", stx: pending.stx };
   const loc = await where.db.getTxLocation(hexToBytes(hashHex));
-  if (!loc) return null;
-  const block = await where.db.getBlock(loc.blockHash);
-  if (!block) return null;
+  const block = loc ? await where.db.getBlock(loc.blockHash) : null;
+  if (!loc || !block) {
+    const rejected = where.rejected.get(hashHex);
+    return rejected ? { status: "rejected", ...rejected } : null;
+  }
   const stx = block.txs[loc.index];
   return {
     status: loc.height <= where.finalized ? "final" : "included",

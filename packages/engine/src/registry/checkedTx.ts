@@ -17,6 +17,9 @@ export interface ChainTxScope {
   ctx: ExecutionContext;
 }
 
+/** What a registry kind's rules read: the record state and the block's context (no account). */
+export type RegistryScope = Pick<ChainTxScope, "records" | "ctx">;
+
 /** A failure with this code and message. */
 export function refuse(code: TxFailure["code"], message: string): TxFailure {
   return { code, message };

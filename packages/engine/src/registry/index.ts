@@ -1,4 +1,4 @@
-export { applyChainTx, epochProofWindow } from "./applyRegistryTx.ts";
+export { applyChainTx } from "./applyRegistryTx.ts";
 export {
   type ChainTx,
   chainPayloadProblem,
@@ -23,6 +23,7 @@ export type {
   TxFailure,
 } from "./interface.ts";
 export { defaultMainChainRules, MAIN_CHAIN_ID, type MainChainRules } from "./options.ts";
+export { type RegistryAdmissionContext, registryAdmissionProblem } from "./registryAdmission.ts";
 export {
   type AnchoredHeaderEntry,
   type AnchorHeadEntry,
@@ -69,3 +70,4 @@ export {
   schemaRecordId,
   schemaRecordIdForKey,
 } from "./schemaRecords.ts";
+export { epochProofWindow } from "./validatorTxs.ts";

@@ -11,7 +11,7 @@ import {
   type TxOfKind,
 } from "@vshard/types";
 import { decodeRecordPayload, decodeSchemaPayload } from "./chainTxRules.ts";
-import { type ChainTxScope, type Checked, refuse } from "./checkedTx.ts";
+import { type ChainTxScope, type Checked, type RegistryScope, refuse } from "./checkedTx.ts";
 import type { TxFailure } from "./interface.ts";
 import {
   type ChainEntry,
@@ -41,7 +41,7 @@ const addressOfKey = (publicKey: Uint8Array) => addressToText(addressFromPublicK
  */
 export function checkRegisterChain(
   tx: TxOfKind<TxKind.RegisterChain>,
-  { records, ctx }: ChainTxScope,
+  { records, ctx }: RegistryScope,
 ): Checked {
   const decoded = decodeSchemaPayload(tx.payload.schema);
   if ("failure" in decoded) return decoded.failure;
@@ -75,7 +75,7 @@ export function checkRegisterChain(
 }
 
 /** The registered chain `chainId`, or the failure that says it is not registered (`what` names the field). */
-function registeredChain(scope: ChainTxScope, chainId: number, what: string): ChainEntry | TxFailure {
+function registeredChain(scope: RegistryScope, chainId: number, what: string): ChainEntry | TxFailure {
   const stored = scope.records.read(RecordNamespace.Chain, chainRecordId(chainId));
   if (stored === null) return refuse("TX_ERROR_UNKNOWN_CHAIN", `${what}: chain ${chainId} is not registered`);
   return decodeChainEntry(stored);
@@ -85,7 +85,7 @@ function registeredChain(scope: ChainTxScope, chainId: number, what: string): Ch
  * Replaces a chain's schema by its next version: only its owner may, and the update must follow `checkSchemaUpdate`
  * (name kept, version + 1, shards and record types only appended). Appended shards are added at this height.
  */
-export function checkUpdateChain(tx: TxOfKind<TxKind.UpdateChain>, scope: ChainTxScope): Checked {
+export function checkUpdateChain(tx: TxOfKind<TxKind.UpdateChain>, scope: RegistryScope): Checked {
   const entry = registeredChain(scope, tx.payload.chainId, "payload.chainId");
   if ("code" in entry) return entry;
   if (!bytesEqual(entry.owner, tx.sender))
@@ -119,13 +119,11 @@ export function checkUpdateChain(tx: TxOfKind<TxKind.UpdateChain>, scope: ChainT
 }
 
 /**
- * Anchors a worker shard header: its chain must be registered and have the shard, its height be above the shard's
- * anchor head, and the anchor verifier accept its certificate (absent verifier: refused). Writes the shard's
- * AnchorHead and the AnchoredHeader at its height.
+ * The registry rules of an anchor, which admission checks too: the header's chain must be registered and have its
+ * shard, and its height be above the shard's anchor head. Gives the chain's entry (what the certificate check needs).
  */
-export function checkAnchor(tx: TxOfKind<TxKind.Anchor>, scope: ChainTxScope): Checked {
-  const { header } = tx.payload;
-  const { chainId, shard, height } = header;
+export function anchorTarget(tx: TxOfKind<TxKind.Anchor>, scope: RegistryScope): ChainEntry | TxFailure {
+  const { chainId, shard, height } = tx.payload.header;
   const entry = registeredChain(scope, chainId, "payload.header.chainId");
   if ("code" in entry) return entry;
   if (shard >= entry.shardsAddedAt.length)
@@ -133,14 +131,26 @@ export function checkAnchor(tx: TxOfKind<TxKind.Anchor>, scope: ChainTxScope): C
       "TX_ERROR_UNKNOWN_SHARD",
       `payload.header.shard: chain ${chainId} ('${entry.name}') has shards 0..${entry.shardsAddedAt.length - 1}, not ${shard}`,
     );
-  const headId = anchorHeadRecordId(chainId, shard);
-  const stored = scope.records.read(RecordNamespace.AnchorHead, headId);
+  const stored = scope.records.read(RecordNamespace.AnchorHead, anchorHeadRecordId(chainId, shard));
   const head = stored === null ? null : decodeAnchorHeadEntry(stored);
   if (head !== null && height <= head.height)
     return refuse(
       "TX_ERROR_STALE_ANCHOR",
       `chain ${chainId} shard ${shard} is anchored up to height ${head.height}; header height ${height} is not above it`,
     );
+  return entry;
+}
+
+/**
+ * Anchors a worker shard header: the registry rules (`anchorTarget`), then the anchor verifier must accept its
+ * certificate (absent verifier: refused; checked at execution only, as it depends on the block's main height). Writes
+ * the shard's AnchorHead and the AnchoredHeader at its height.
+ */
+export function checkAnchor(tx: TxOfKind<TxKind.Anchor>, scope: RegistryScope): Checked {
+  const { header } = tx.payload;
+  const { chainId, shard, height } = header;
+  const entry = anchorTarget(tx, scope);
+  if ("code" in entry) return entry;
   const { ctx } = scope;
   const reason = ctx.anchorVerifier
     ? ctx.anchorVerifier(header, entry, ctx.height)
@@ -159,7 +169,11 @@ export function checkAnchor(tx: TxOfKind<TxKind.Anchor>, scope: ChainTxScope): C
     anchoredAt: ctx.height,
   };
   return () => {
-    scope.records.write(RecordNamespace.AnchorHead, headId, encodeAnchorHeadEntry({ height, hash }));
+    scope.records.write(
+      RecordNamespace.AnchorHead,
+      anchorHeadRecordId(chainId, shard),
+      encodeAnchorHeadEntry({ height, hash }),
+    );
     scope.records.write(
       RecordNamespace.AnchoredHeader,
       anchoredHeaderRecordId(chainId, shard, height),

@@ -1,7 +1,14 @@
 import { BODY_CID_LENGTH, type Header, headerHash, TxKind } from "@vshard/types";
 import { describe, expect, it } from "vitest";
 import { type AnchorVerifier, type ChainEntry, registryReaderOf } from "../../src/registry/index.ts";
-import { exampleSchemaBytes, mine, openChain, refusedAtExecution, signed } from "./registryFixtures.ts";
+import {
+  exampleSchemaBytes,
+  mine,
+  openChain,
+  refusedAtAdmission,
+  refusedAtExecution,
+  signed,
+} from "./registryFixtures.ts";
 
 /** A worker shard header (its certificate is whatever the verifier under test makes of it). */
 function header(chainId: number, shard: number, height: number, epoch = 0): Header {
@@ -71,30 +78,36 @@ describe("anchor", () => {
     expect(await registryReaderOf(blind).anchorHead(1, 0)).toBeNull();
   });
 
-  it("refuses a header at or below the shard's anchored height", async () => {
+  it("refuses a header at or below the shard's anchored height: at admission, and within one block", async () => {
     const chain = await chainWithWorker(() => null);
     await mine(chain, [anchor(0, header(1, 3, 10))]);
-    expect(await refusedAtExecution(chain, anchor(1, header(1, 3, 10)))).toEqual({
+    expect(await refusedAtAdmission(chain, anchor(1, header(1, 3, 10)))).toEqual({
       code: "TX_ERROR_STALE_ANCHOR",
       message: "chain 1 shard 3 is anchored up to height 10; header height 10 is not above it",
     });
-    expect((await refusedAtExecution(chain, anchor(1, header(1, 3, 9)))).code).toBe("TX_ERROR_STALE_ANCHOR");
-    await mine(chain, [anchor(1, header(1, 3, 11))]);
-    expect((await registryReaderOf(chain).anchorHead(1, 3))?.height).toBe(11);
+    expect((await refusedAtAdmission(chain, anchor(1, header(1, 3, 9)))).code).toBe("TX_ERROR_STALE_ANCHOR");
+    // Two anchors of one height, both admitted: the second meets the head the first wrote.
+    const twin = signed(3, 0, TxKind.Anchor, { header: { ...header(1, 3, 12), time: 1 } });
+    expect(await refusedAtExecution(chain, twin, [anchor(1, header(1, 3, 12))])).toEqual({
+      code: "TX_ERROR_STALE_ANCHOR",
+      message: "chain 1 shard 3 is anchored up to height 12; header height 12 is not above it",
+    });
+    await mine(chain, [anchor(2, header(1, 3, 13))]);
+    expect((await registryReaderOf(chain).anchorHead(1, 3))?.height).toBe(13);
     // Each height anchored keeps its header.
     expect((await registryReaderOf(chain).anchoredHeader(1, 3, 10))?.anchoredAt).toBe(2);
   });
 
-  it("refuses a header of a chain never registered, or of a shard the chain does not have", async () => {
+  it("refuses a header of a chain never registered, or of a shard the chain does not have, at admission", async () => {
     const chain = await chainWithWorker(() => null);
-    expect(await refusedAtExecution(chain, anchor(0, header(2, 0, 1)))).toEqual({
+    expect(await refusedAtAdmission(chain, anchor(0, header(2, 0, 1)))).toEqual({
       code: "TX_ERROR_UNKNOWN_CHAIN",
       message: "payload.header.chainId: chain 2 is not registered",
     });
-    expect(await refusedAtExecution(chain, anchor(0, header(1, 4, 1)))).toEqual({
+    expect(await refusedAtAdmission(chain, anchor(0, header(1, 4, 1)))).toEqual({
       code: "TX_ERROR_UNKNOWN_SHARD",
       message: "payload.header.shard: chain 1 ('gpu-rental') has shards 0..3, not 4",
     });
-    expect((await refusedAtExecution(chain, anchor(0, header(0, 0, 1)))).code).toBe("TX_ERROR_UNKNOWN_CHAIN");
+    expect((await refusedAtAdmission(chain, anchor(0, header(0, 0, 1)))).code).toBe("TX_ERROR_UNKNOWN_CHAIN");
   });
 });

@@ -6,6 +6,7 @@ import {
   mineTo,
   openChain,
   RULES,
+  refusedAtAdmission,
   refusedAtExecution,
   registration,
   signed,
@@ -55,40 +56,41 @@ describe("epoch proofs", () => {
     expect(await registry.epochProofs(2, Sortition)).toEqual([]);
   });
 
-  it("refuses a proof outside its window, saying which heights are allowed", async () => {
+  it("refuses a proof outside its window, saying which heights are allowed (at admission once it has passed)", async () => {
     const chain = await chainWithValidators();
-    expect(await refusedAtExecution(chain, proofTx(0, 1, 0, Seed))).toEqual({
+    expect(await refusedAtAdmission(chain, proofTx(0, 1, 0, Seed))).toEqual({
       code: "TX_ERROR_OUTSIDE_EPOCH_WINDOW",
       message:
         "a seed proof for epoch 0 is accepted in main heights 0..1 (the seed phase of epoch 0); this block is at height 2",
     });
+    // Too early: admitted (a later block may lie in its window), refused by the block it lands in.
     expect(await refusedAtExecution(chain, proofTx(0, 1, 2, Sortition))).toEqual({
       code: "TX_ERROR_OUTSIDE_EPOCH_WINDOW",
       message:
-        "a sortition proof for epoch 2 is accepted in main heights 6..7 (the sortition phase of epoch 1); this block is at height 3",
+        "a sortition proof for epoch 2 is accepted in main heights 6..7 (the sortition phase of epoch 1); this block is at height 2",
     });
-    expect(await refusedAtExecution(chain, proofTx(0, 1, 0, Sortition))).toEqual({
+    expect(await refusedAtAdmission(chain, proofTx(0, 1, 0, Sortition))).toEqual({
       code: "TX_ERROR_OUTSIDE_EPOCH_WINDOW",
       message:
-        "a sortition proof for epoch 0 is never accepted (epoch 0's sortition proofs come with the genesis); this block is at height 4",
+        "a sortition proof for epoch 0 is never accepted (epoch 0's sortition proofs come with the genesis); this block is at height 3",
     });
   });
 
-  it("refuses a second proof of one validator for the same epoch and purpose, also within one block", async () => {
+  it("refuses a second proof of one validator for the same epoch and purpose: within one block, then at admission", async () => {
     const chain = await chainWithValidators();
     const block = await mine(chain, [proofTx(0, 1, 1, Sortition, 1), proofTx(0, 2, 1, Sortition, 2)]);
     expect(block.execution.applied).toHaveLength(1);
     expect(block.execution.rejected[0].error.code).toBe("TX_ERROR_DUPLICATE_EPOCH_PROOF");
-    expect(await refusedAtExecution(chain, proofTx(0, 2, 1, Sortition, 3))).toEqual({
+    expect(await refusedAtAdmission(chain, proofTx(0, 2, 1, Sortition, 3))).toEqual({
       code: "TX_ERROR_DUPLICATE_EPOCH_PROOF",
       message: `${addressToText(users[0].address)} already published its sortition proof for epoch 1`,
     });
     expect((await registryReaderOf(chain).epochProofs(1, Sortition))[0].proof).toEqual(proofBytes(1));
   });
 
-  it("refuses a proof from an account that is not a registered validator", async () => {
+  it("refuses a proof from an account that is not a registered validator, at admission", async () => {
     const chain = await chainWithValidators();
-    expect(await refusedAtExecution(chain, proofTx(2, 0, 1, Sortition))).toEqual({
+    expect(await refusedAtAdmission(chain, proofTx(2, 0, 1, Sortition))).toEqual({
       code: "TX_ERROR_NOT_A_VALIDATOR",
       message: `${addressToText(users[2].address)} is not a registered validator`,
     });

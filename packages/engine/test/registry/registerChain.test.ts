@@ -22,6 +22,7 @@ import {
   mainGenesisJson,
   mine,
   openChain,
+  refusedAtAdmission,
   refusedAtExecution,
   signed,
   users,
@@ -97,13 +98,19 @@ describe("register-chain", () => {
     );
   });
 
-  it("refuses a name another chain has", async () => {
+  it("refuses a name another chain has: at admission once registered, at execution within one block", async () => {
     const chain = await openChain();
-    await mine(chain, [registerChain(0, 0, gpu())]);
     const again = exampleSchemaBytes("gpu-rental", (json) => {
       json.version = 7;
     });
-    expect(await refusedAtExecution(chain, registerChain(1, 0, again))).toEqual({
+    // Both are admitted against a registry without the name; the block takes the first only.
+    expect(await refusedAtExecution(chain, registerChain(1, 0, again), [registerChain(0, 0, gpu())])).toEqual(
+      {
+        code: "TX_ERROR_CHAIN_NAME_TAKEN",
+        message: "chain name 'gpu-rental' is taken by chain 1",
+      },
+    );
+    expect(await refusedAtAdmission(chain, registerChain(2, 0, again))).toEqual({
       code: "TX_ERROR_CHAIN_NAME_TAKEN",
       message: "chain name 'gpu-rental' is taken by chain 1",
     });
@@ -125,30 +132,30 @@ describe("update-chain", () => {
     expect(decodeSchema(entry?.schema as Uint8Array).shards).toHaveLength(6);
   });
 
-  it("refuses an update by anyone but the owner", async () => {
+  it("refuses an update by anyone but the owner, at admission", async () => {
     const chain = await openChain();
     await mine(chain, [registerChain(0, 0, gpu())]);
-    expect(await refusedAtExecution(chain, updateChain(1, 0, 1, gpuV2(1)))).toEqual({
+    expect(await refusedAtAdmission(chain, updateChain(1, 0, 1, gpuV2(1)))).toEqual({
       code: "TX_ERROR_NOT_CHAIN_OWNER",
       message: `chain 1 ('gpu-rental') is owned by ${addressToText(users[0].address)}, not by the sender ${addressToText(users[1].address)}`,
     });
   });
 
-  it("refuses an update that breaks the update rules (version not + 1)", async () => {
+  it("refuses an update that breaks the update rules (version not + 1), at admission", async () => {
     const chain = await openChain();
     await mine(chain, [registerChain(0, 0, gpu())]);
     const skip = exampleSchemaBytes("gpu-rental", (json) => {
       json.version = 3;
     });
-    expect(await refusedAtExecution(chain, updateChain(0, 1, 1, skip))).toEqual({
+    expect(await refusedAtAdmission(chain, updateChain(0, 1, 1, skip))).toEqual({
       code: "TX_ERROR_BAD_SCHEMA_UPDATE",
       message: "payload.schema: schema update $.version: expected 2 (the version in force, 1, plus 1), got 3",
     });
   });
 
-  it("refuses an update of a chain never registered", async () => {
+  it("refuses an update of a chain never registered, at admission", async () => {
     const chain = await openChain();
-    expect(await refusedAtExecution(chain, updateChain(0, 0, 5, gpuV2(0)))).toEqual({
+    expect(await refusedAtAdmission(chain, updateChain(0, 0, 5, gpuV2(0)))).toEqual({
       code: "TX_ERROR_UNKNOWN_CHAIN",
       message: "payload.chainId: chain 5 is not registered",
     });

@@ -12,6 +12,7 @@ import {
   mine,
   openChain,
   RULES,
+  refusedAtAdmission,
   refusedAtExecution,
   registration,
   signed,
@@ -76,21 +77,21 @@ describe("register-validator", () => {
     expect(v0.staking?.votesReceived).toBe(RULES.minDeposit + 2_050n);
   });
 
-  it("refuses a second registration of the same sender", async () => {
+  it("refuses a second registration of the same sender, at admission", async () => {
     const chain = await openChain();
     await mine(chain, [register(0)]);
     const other = { ...registration(0), vrfPublicKey: users[3].vrf.publicKey };
-    expect(await refusedAtExecution(chain, register(0, 1, other))).toEqual({
+    expect(await refusedAtAdmission(chain, register(0, 1, other))).toEqual({
       code: "TX_ERROR_VALIDATOR_REGISTERED",
       message: `${addressToText(users[0].address)} is already a registered validator`,
     });
   });
 
-  it("refuses a VRF key another validator registered, naming its owner", async () => {
+  it("refuses a VRF key another validator registered, naming its owner, at admission", async () => {
     const chain = await openChain();
     await mine(chain, [register(0)]);
     const stolen = { ...registration(1), vrfPublicKey: users[0].vrf.publicKey };
-    expect(await refusedAtExecution(chain, register(1, 0, stolen))).toEqual({
+    expect(await refusedAtAdmission(chain, register(1, 0, stolen))).toEqual({
       code: "TX_ERROR_VRF_KEY_TAKEN",
       message: `payload.vrfPublicKey: already the VRF key of validator ${addressToText(users[0].address)}`,
     });
@@ -129,9 +130,9 @@ describe("register-validator", () => {
     });
   });
 
-  it("refuses a deposit below the minimum, and one the balance does not cover", async () => {
+  it("refuses a deposit below the minimum (at admission), and one the balance does not cover", async () => {
     const chain = await openChain();
-    expect(await refusedAtExecution(chain, register(0, 0, registration(0, 999n)))).toEqual({
+    expect(await refusedAtAdmission(chain, register(0, 0, registration(0, 999n)))).toEqual({
       code: "TX_ERROR_DEPOSIT_TOO_LOW",
       message: "payload.deposit: 999 is below the minimum deposit 1000",
     });

@@ -24,6 +24,7 @@ import type { AssembledBlock } from "../../src/chain/assembleBlock.ts";
 import { type ChainOptions, defaultChainOptions } from "../../src/chain/chainOptions.ts";
 import { type GenesisJson, genesisFromJson } from "../../src/chain/genesis.ts";
 import { ShardChain } from "../../src/chain/shardChain.ts";
+import { TxError } from "../../src/errors.ts";
 import type { AnchorVerifier, MainChainRules } from "../../src/registry/index.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -141,16 +142,33 @@ export async function mine(chain: ShardChain, txs: SignedTx[] = []): Promise<Ass
   return assembled;
 }
 
-/** Mines one block with `tx` and returns the error it was refused with (it must be refused at execution). */
+/**
+ * Mines one block with `before` (every one applied) then `tx`, and returns the error `tx` was refused with (it must be
+ * admitted, then refused at execution).
+ */
 export async function refusedAtExecution(
   chain: ShardChain,
   tx: SignedTx,
+  before: SignedTx[] = [],
 ): Promise<{ code: string; message: string }> {
-  const block = await mine(chain, [tx]);
-  expect(block.execution.applied).toHaveLength(0);
+  const block = await mine(chain, [...before, tx]);
+  expect(block.execution.applied).toHaveLength(before.length);
   expect(block.execution.rejected).toHaveLength(1);
   const { error } = block.execution.rejected[0];
   return { code: error.code, message: error.message };
+}
+
+/** Submits `tx` and returns the `TxError` admission refused it with (it must be refused, leaving the mempool as it was). */
+export async function refusedAtAdmission(
+  chain: ShardChain,
+  tx: SignedTx,
+): Promise<{ code: string; message: string }> {
+  const before = chain.mempool.size();
+  const [result] = await chain.submitTxs([tx]);
+  if (result.ok) throw new Error(`tx ${result.hash} was admitted`);
+  expect(result.error).toBeInstanceOf(TxError);
+  expect(chain.mempool.size()).toBe(before);
+  return { code: result.error.code, message: result.error.message };
 }
 
 /** Mines empty blocks until the head is at `height`. */

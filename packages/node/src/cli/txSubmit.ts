@@ -39,7 +39,8 @@ export function feeUnder(fees: FeeRules, tx: Tx): bigint {
 
 /**
  * Polls `GET /v1/txs/:hash` until the tx is final and returns its status. Throws when it is not final after
- * `timeoutS` seconds, or when it is final but its op aborted (the receipt's reason). A tx the node does not know yet
+ * `timeoutS` seconds, when it is final but its op aborted (the receipt's reason), or at once when the node rejected it
+ * while building a block (the refusal's code and message: it will never be included). A tx the node does not know yet
  * (404, e.g. still on its way to the shard that runs it) counts as pending.
  */
 export async function waitUntilFinal(
@@ -53,6 +54,10 @@ export async function waitUntilFinal(
   let last = "unknown to the node";
   while (Date.now() < deadline) {
     const tx = await statusOf(client, hash);
+    if (tx?.status === "rejected")
+      throw new Error(
+        `${what} ${hash} was rejected and will not be included: ${tx.code ?? "no code given"}: ${tx.message ?? "no reason given"}`,
+      );
     if (tx?.status === "final") {
       if (tx.receipt?.success === false)
         throw new Error(

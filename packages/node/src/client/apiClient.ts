@@ -59,7 +59,7 @@ export class ApiClient {
     );
   }
 
-  /** A transaction's status, with its receipt once it is in a block. */
+  /** A transaction's status, with its receipt once it is in a block, or why it was rejected. */
   tx(hash: string): Promise<TxStatusJson> {
     return this.request("GET", `/v1/txs/${hash}`);
   }

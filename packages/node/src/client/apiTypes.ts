@@ -16,7 +16,12 @@ export interface AccountJson {
 /** A transaction's status as `GET /v1/txs/:hash` returns it. */
 export interface TxStatusJson {
   hash: string;
-  status: "pending" | "included" | "final";
+  /** `rejected`: the node dropped it while building a block; it will not be included (`code` and `message` say why). */
+  status: "pending" | "included" | "final" | "rejected";
+  /** The refusal's code (a `TX_ERROR_…`) when rejected. */
+  code?: string;
+  /** The refusal's message when rejected. */
+  message?: string;
   receipt?: {
     /** False when the tx was included but its op aborted (`aborted` says why). */
     success?: boolean;

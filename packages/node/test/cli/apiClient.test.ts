@@ -96,7 +96,7 @@ describe("txSubmit", () => {
     );
   });
 
-  it("waitUntilFinal returns the final status, and throws on an abort or a timeout", async () => {
+  it("waitUntilFinal returns the final status, and throws on an abort, a rejection or a timeout", async () => {
     const client = new ApiClient(api.url);
     const hash = await client.submit(
       signTx({ ...tx, chainId: 0, kind: TxKind.Noop, payload: {} }, keys.secretKey),
@@ -106,6 +106,13 @@ describe("txSubmit", () => {
     await expect(waitUntilFinal(client, hash, 1, "noop", 10)).rejects.toThrow(
       `noop ${hash} is final in block 21 but aborted: CHAIN_ERROR_NAME_TAKEN: name taken`,
     );
+    // Rejected: fails at the first poll, long before the timeout.
+    api.state.outcome = "rejected";
+    const started = Date.now();
+    await expect(waitUntilFinal(client, hash, 60, "noop", 10)).rejects.toThrow(
+      `noop ${hash} was rejected and will not be included: TX_ERROR_CHAIN_NAME_TAKEN: chain name 'gpu-rental' is taken by chain 1`,
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
     api.state.outcome = "pending";
     await expect(waitUntilFinal(client, hash, 0.05, "noop", 10)).rejects.toThrow(
       `noop ${hash} not final after 0.05 s (last status: pending)`,

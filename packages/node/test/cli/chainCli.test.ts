@@ -117,6 +117,38 @@ describe("vshard chain register", () => {
   });
 });
 
+describe("vshard chain register --wait", () => {
+  it("fails at once with the node's reason when the node rejected the tx while building a block", async () => {
+    const state = fakeState();
+    state.outcome = "rejected";
+    const api = await FakeApi.start(state);
+    try {
+      const schemaPath = await dir.file("gpu-rejected.json", exampleSchema("gpu-rental"));
+      const started = Date.now();
+      const run = await vshard([
+        "chain",
+        "register",
+        "--schema",
+        schemaPath,
+        "--key",
+        keyPath,
+        "--api",
+        api.url,
+        "--wait",
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        /^vshard: registration [0-9a-f]{64} was rejected and will not be included: TX_ERROR_CHAIN_NAME_TAKEN: chain name 'gpu-rental' is taken by chain 1\n$/,
+      );
+      // The default timeout is 60 s: the first poll ends the wait.
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(api.requests.filter((r) => r.startsWith("GET /v1/txs/"))).toHaveLength(1);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe("vshard chain update", () => {
   it("checks the owner and the new version against the one in force before sending, then submits", async () => {
     const state = fakeState();

@@ -34,8 +34,8 @@ export interface FakeApiState {
   chains: FakeChain[];
   /** Nonce and pending txs by `chainId/shard/address` (the default chain is the main chain's shard 0). */
   accounts: Map<string, { nonce: number; pendingTxs: number }>;
-  /** What `GET /v1/txs/:hash` says of a submitted tx. */
-  outcome: "final" | "aborted" | "pending";
+  /** What `GET /v1/txs/:hash` says of a submitted tx (`rejected`: dropped from a block, name taken). */
+  outcome: "final" | "aborted" | "pending" | "rejected";
   epochs?: EpochsJson;
   seeds?: Map<number, EpochJson>;
   committees?: Map<number, EpochCommitteesJson>;
@@ -137,6 +137,13 @@ export class FakeApi {
       const { hash } = req.params as { hash: string };
       if (!txs.has(hash)) return notFound(reply, "TX_NOT_FOUND", `no transaction ${hash}`);
       if (state.outcome === "pending") return { hash, status: "pending" };
+      if (state.outcome === "rejected")
+        return {
+          hash,
+          status: "rejected",
+          code: "TX_ERROR_CHAIN_NAME_TAKEN",
+          message: "chain name 'gpu-rental' is taken by chain 1",
+        };
       const success = state.outcome === "final";
       return {
         hash,

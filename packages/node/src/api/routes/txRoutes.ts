@@ -2,7 +2,8 @@ import type { SubmitResult, TxStatus } from "@vshard/engine";
 import { decodeTxSubmission, type SignedTx, type WireTx } from "@vshard/types";
 import { ApiError, statusOfCode, toApiError } from "../apiError.ts";
 import type { ApiContext, RouteDefinition } from "../routeDefinition.ts";
-import { signedTxFromJson, signedTxToJson, type TxJson, txJsonSchema } from "../txJson.ts";
+import { signedTxFromJson, type TxJson, txJsonSchema } from "../txJson.ts";
+import { txStatusToJson } from "../txStatusJson.ts";
 
 const hashParam = {
   type: "object",
@@ -47,7 +48,8 @@ function resultToJson(r: SubmitResult, index: number) {
 /**
  * A tx by hash: on the default chain, then (on a network node) on every other chain shard the node runs. The shards
  * of a node share one tx index, so a shard reports a committed tx only when the tx names that shard: its status
- * (included or final) is judged against that shard's final height. Null when none holds it.
+ * (included or final) is judged against that shard's final height. A rejected tx is known only to the shard that
+ * dropped it. Null when none holds it.
  */
 async function findTx(ctx: ApiContext, hash: string): Promise<TxStatus | null> {
   if (!ctx.network) return ctx.chain.getTx(hash);
@@ -60,8 +62,9 @@ async function findTx(ctx: ApiContext, hash: string): Promise<TxStatus | null> {
   ];
   for (const chain of chains) {
     const found = await chain.getTx(hash);
-    if (found && found.stx.tx.chainId === chain.opts.chainId && found.stx.tx.shard === chain.opts.shard)
-      return found;
+    if (!found) continue;
+    if (found.status === "rejected") return found;
+    if (found.stx.tx.chainId === chain.opts.chainId && found.stx.tx.shard === chain.opts.shard) return found;
   }
   return null;
 }
@@ -114,27 +117,13 @@ export function txRoutes(ctx: ApiContext): RouteDefinition[] {
       url: "/v1/txs/:hash",
       operationId: "getTx",
       summary:
-        "A transaction: pending, included or final, with its receipt once in a block (success false and the reason in `aborted` for an aborted op); a network node looks in every chain shard it runs",
+        "A transaction: pending, included or final, with its receipt once in a block (success false and the reason in `aborted` for an aborted op); or `rejected` with the refusal's `code` and `message` when this node dropped it while building a block (it will not be included; other nodes may still show it pending); a network node looks in every chain shard it runs",
       schema: { params: hashParam },
       async handler(req) {
         const { hash } = req.params as { hash: string };
         const found = await findTx(ctx, hash);
         if (!found) throw new ApiError(404, "TX_NOT_FOUND", `no transaction ${hash} is pending or committed`);
-        const tx = signedTxToJson(found.stx);
-        if (found.status === "pending") return { hash, status: "pending", tx };
-        return {
-          hash,
-          status: found.status,
-          tx,
-          receipt: {
-            success: found.outcome.status === "ok",
-            ...(found.outcome.status === "aborted" ? { aborted: found.outcome.reason } : {}),
-            blockHeight: found.height,
-            blockHash: Buffer.from(found.blockHash).toString("hex"),
-            index: found.index,
-            feePaid: found.fee.toString(),
-          },
-        };
+        return txStatusToJson(hash, found);
       },
     },
   ];
