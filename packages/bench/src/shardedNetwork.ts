@@ -20,12 +20,12 @@ function refuse(field: string, message: string): never {
 }
 
 /**
- * The fewest validators that seat every committee: the network deals its validators round-robin over the shards, one
- * seat each, so a solo shard needs one (S in all) and a bft or dpos shard two (2·S), the least that makes a
- * committee of several members.
+ * The fewest validators the committees need: one for solo shards (with fewer validators than shards the network deals
+ * its validators again, so one validator is the authority of every shard, and every tx is checked once), two per
+ * shard for bft or dpos (2·S: one seat each, the least that makes a committee of several members).
  */
 export function minValidators(shards: number, consensus: ConsensusPluginName): number {
-  return consensus === "solo" ? shards : 2 * shards;
+  return consensus === "solo" ? 1 : 2 * shards;
 }
 
 /**
@@ -53,11 +53,8 @@ export function shardedNetworkConfig(
   if (v < least)
     refuse(
       "validators",
-      plugin === "solo"
-        ? `${shards} solo shards need --validators ≥ ${least}: committees are dealt from the validators, one seat ` +
-            `each, so ${v} validator${v === 1 ? "" : "s"} leave${v === 1 ? "s" : ""} ${shards - v} shard${shards - v === 1 ? "" : "s"} without an authority`
-        : `${shards} ${plugin} shards need --validators ≥ 2·${shards} = ${least}: committees are dealt from the ` +
-            `validators, one seat each, and a ${plugin} committee needs 2 or more members; got ${v}`,
+      `${shards} ${plugin} shards need --validators ≥ 2·${shards} = ${least}: committees are dealt from the ` +
+        `validators, one seat each, and a ${plugin} committee needs 2 or more members; got ${v}`,
     );
   return { shards, validators: v, consensus: plugin };
 }

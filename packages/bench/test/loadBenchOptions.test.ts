@@ -37,7 +37,7 @@ describe("shardedNetworksOf (--shards, --validators, --shard-consensus, --sweep-
 
   it("launches one network of --shards, solo and the fewest validators by default", () => {
     expect(shardedNetworksOf({ ...cli, shards: 4 })).toEqual({
-      network: { shards: 4, validators: 4, consensus: "solo" },
+      network: { shards: 4, validators: 1, consensus: "solo" },
       sweep: null,
     });
     expect(shardedNetworksOf({ ...cli, shards: 2, shardConsensus: "bft" }).network).toEqual({
@@ -51,8 +51,8 @@ describe("shardedNetworksOf (--shards, --validators, --shard-consensus, --sweep-
   it("sweeps the shard counts, one network each, the validators fixed or the fewest each count needs", () => {
     expect(shardedNetworksOf({ ...cli, sweepShards: "1,2,4" }).sweep).toEqual([
       { shards: 1, validators: 1, consensus: "solo" },
-      { shards: 2, validators: 2, consensus: "solo" },
-      { shards: 4, validators: 4, consensus: "solo" },
+      { shards: 2, validators: 1, consensus: "solo" },
+      { shards: 4, validators: 1, consensus: "solo" },
     ]);
     expect(
       shardedNetworksOf({ ...cli, sweepShards: "1,2", validators: 4, shardConsensus: "dpos" }).sweep,
@@ -94,7 +94,11 @@ describe("shardedNetworksOf (--shards, --validators, --shard-consensus, --sweep-
     [{ sweepShards: "1,2", sweepRates: "50%" }, "sweepShards", "not with --sweep-rates"],
     [{ sweepShards: "1,2", ramp: "10:100" }, "sweepShards", "not with --ramp"],
     [{ sweepShards: "1,x" }, "sweepShards[1]", "'x'"],
-    [{ sweepShards: "1,2,4", validators: 2 }, "validators", "4 solo shards need --validators ≥ 4"],
+    [
+      { sweepShards: "1,2", shardConsensus: "dpos", validators: 3 },
+      "validators",
+      "2 dpos shards need --validators ≥ 2·2 = 4",
+    ],
     [
       { shards: 2, shardConsensus: "bft", validators: 3 },
       "validators",

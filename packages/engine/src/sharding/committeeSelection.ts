@@ -2,7 +2,7 @@
  * VRF committee sortition. For epoch e with seed s, every validator publishes
  * `ecvrf.prove(vrfSecretKey, committeeAlpha(s, e))`. `assignCommittees` verifies the proofs, ranks the validators by
  * VRF output (ties by id) and deals them round-robin over the shards sorted by (chainId, shard): committee sizes differ
- * by at most one, and which validator lands where is unpredictable before the seed is known and re-drawn every epoch.
+ * by at most one (with fewer validators than shards the ranking is dealt again until every shard has one member), and which validator lands where is unpredictable before the seed is known and re-drawn every epoch.
  * Inside each committee, the members with the lowest sha256(output || WITNESS_TAG || u64be(chainId) || u64be(shard))
  * are its witnesses. Everything is a function of published data, so anyone can recompute it (`verifyAssignment`).
  */
@@ -186,7 +186,11 @@ export function assignCommittees(input: AssignCommitteesInput): CommitteeAssignm
 
   members.sort((a, b) => compareBytes(a.output, b.output) || compareBytes(a.id, b.id));
   const committees: ShardSortition[] = refs.map((ref) => ({ ...ref, members: [], witnesses: [] }));
-  for (const [rank, m] of members.entries()) committees[rank % committees.length].members.push(m);
+  // One seat per validator; with fewer validators than shards the ranking is dealt again from the top until every
+  // shard has a seat, so a small network still runs every shard (those validators then sit in several committees).
+  const seats = members.length === 0 ? 0 : Math.max(members.length, committees.length);
+  for (let seat = 0; seat < seats; seat++)
+    committees[seat % committees.length].members.push(members[seat % members.length]);
 
   for (const c of committees) {
     c.witnesses = c.members

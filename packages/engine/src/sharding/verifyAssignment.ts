@@ -38,14 +38,22 @@ export interface AssignmentCheck {
   differences: string[];
 }
 
-/** Every validator the assignment publishes: members of every committee, then the excluded ones. */
+/** Every validator the assignment publishes, once: members of every committee, then the excluded ones. */
 export function publishedValidators(published: CommitteeAssignment): ValidatorVrfProof[] {
-  return [
+  const all = [
     ...published.committees.flatMap((c) =>
       c.members.map((m) => ({ id: m.id, vrfPublicKey: m.vrfPublicKey, proof: m.proof })),
     ),
     ...published.excluded.map((e) => ({ id: e.id, vrfPublicKey: e.vrfPublicKey, proof: e.proof })),
   ];
+  // A validator seated in several committees (fewer validators than shards) is one validator: list it once.
+  const seen = new Set<string>();
+  return all.filter((v) => {
+    const key = tripleKey(v);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function hex(bytes: Uint8Array | undefined): string {

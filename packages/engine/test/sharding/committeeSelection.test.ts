@@ -11,6 +11,7 @@ import {
   type ValidatorVrfProof,
   witnessScore,
 } from "../../src/sharding/committeeSelection.ts";
+import { verifyAssignment } from "../../src/sharding/verifyAssignment.ts";
 import { flipBit, makeValidators, publishProofs, seedChain, shardGrid } from "./sortitionFixtures.ts";
 
 const EPOCHS = 3;
@@ -135,6 +136,45 @@ describe("assignCommittees: 50 validators over 2 chains × 4 shards, several epo
   });
 });
 
+describe("assignCommittees: fewer validators than shards", () => {
+  const few = makeValidators(3, "few");
+  const many = shardGrid(2, 4);
+  const a = assignCommittees({
+    seed: seeds[0],
+    epoch: 0,
+    validators: publishProofs(few, seeds[0], 0),
+    shards: many,
+    witnessesPerCommittee: 4,
+  });
+
+  it("still seats one member in every shard, dealing the ranking again from the top", () => {
+    expect(sizes(a)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    const ranked = [...a.committees.slice(0, 3).map((c) => c.members[0])];
+    expect(
+      ranked.map((m) => m.output).every((o, i) => i === 0 || compareBytes(ranked[i - 1].output, o) < 0),
+    ).toBe(true);
+    // Shard k gets rank k mod 3: each validator sits in two or three committees.
+    for (const [k, c] of a.committees.entries()) expect(c.members[0]).toBe(ranked[k % 3]);
+  });
+
+  it("is recomputed from the published data like any other assignment", () => {
+    const check = verifyAssignment(a);
+    expect(check.differences).toEqual([]);
+    expect(check.ok).toBe(true);
+  });
+
+  it("seats nobody when no validator has a valid proof", () => {
+    const none = assignCommittees({
+      seed: seeds[0],
+      epoch: 0,
+      validators: [],
+      shards: many,
+      witnessesPerCommittee: 4,
+    });
+    expect(sizes(none)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+});
+
 describe("assignCommittees: validators without a valid proof are excluded and reported", () => {
   const seed = seeds[0];
   const good = proofs[0].slice(0, 20);
@@ -215,7 +255,7 @@ describe("assignCommittees: properties", () => {
   // One pool of proofs for one epoch, reused by every run: the property is about dealing, not about the VRF.
   const pool: ValidatorVrfProof[] = proofs[2].slice(0, 36);
 
-  it("keeps sizes within 1, seats everyone once and picks min(w, size) witnesses, for any counts", () => {
+  it("keeps sizes within 1, seats everyone (once when there are enough) and picks min(w, size) witnesses", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: pool.length }),
@@ -239,7 +279,8 @@ describe("assignCommittees: properties", () => {
           const s = sizes(a);
           expect(s).toHaveLength(refs.length);
           expect(Math.max(...s) - Math.min(...s)).toBeLessThanOrEqual(1);
-          expect(s.reduce((x, y) => x + y, 0)).toBe(count);
+          // One seat per validator, or one per shard when validators are fewer (then dealt again from the top).
+          expect(s.reduce((x, y) => x + y, 0)).toBe(count === 0 ? 0 : Math.max(count, refs.length));
           expect(new Set(memberIds(a).flat()).size).toBe(count);
           for (const c of a.committees) expect(c.witnesses).toHaveLength(Math.min(w, c.members.length));
         },
