@@ -17,7 +17,7 @@ import {
   type SubmitResult,
 } from "@vshard/engine";
 import type { LedgerDb } from "@vshard/storage";
-import type { SignedTx, WireTx } from "@vshard/types";
+import type { Block, SignedTx, WireTx } from "@vshard/types";
 import { consensusChannelOf } from "../network/index.ts";
 import type { Transport } from "../network/transport.ts";
 import { consensusAppOf } from "./committee.ts";
@@ -47,6 +47,11 @@ export interface ChainRuntimeModules {
   logger: Logger;
   /** Checks anchored shard certificates (the main chain only). */
   anchorVerifier?: AnchorVerifier;
+  /**
+   * Work to finish before a block proposed by another node is executed (the main chain: derive the committees its
+   * anchors are checked against, which execution itself must find at hand).
+   */
+  prepareBlock?: (block: Block) => Promise<void>;
 }
 
 /**
@@ -83,8 +88,18 @@ export class ChainRuntime {
       schedule && verifier
         ? (ctx) => new EpochedConsensus(ctx, { name: opts.consensus.name, factory, verifier }, schedule)
         : factory;
+    const app = consensusAppOf(chain, gossip);
+    const { prepareBlock } = modules;
     const consensus = build({
-      app: consensusAppOf(chain, gossip),
+      app: prepareBlock
+        ? {
+            ...app,
+            processProposal: async (block, ancestors) => {
+              await prepareBlock(block);
+              return app.processProposal(block, ancestors);
+            },
+          }
+        : app,
       chain: { chainId, shard },
       committee: opts.committee,
       keys: { ed25519: opts.keys, ...(opts.blsKeys ? { bls: opts.blsKeys } : {}) },

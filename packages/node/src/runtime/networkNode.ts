@@ -11,7 +11,7 @@ import {
   systemClock,
   TxError,
 } from "@vshard/engine";
-import type { Header, SignedTx, WireTx } from "@vshard/types";
+import { type Block, type Header, type SignedTx, TxKind, type WireTx } from "@vshard/types";
 import type { FastifyInstance } from "fastify";
 import { createApiServer } from "../api/server.ts";
 import { createNodeMetrics, type NodeMetrics } from "../metrics.ts";
@@ -132,6 +132,8 @@ export class NetworkNode {
   static async create(opts: NetworkNodeOptions, modules: NodeModules = {}): Promise<NetworkNode> {
     const resources = await openNodeResources(opts, modules);
     const { logger, db, verifier } = resources;
+    // The main chain's runtime is made before the node, whose anchor preparation it calls.
+    let node: NetworkNode | undefined;
     try {
       const book = new ShardCommitteeBook();
       const clock = modules.clock ?? systemClock;
@@ -152,13 +154,15 @@ export class NetworkNode {
           clock,
           logger,
           anchorVerifier: createAnchorVerifier(book, network.main.chain.main),
+          prepareBlock: (block) => node?.prepareAnchors(block) ?? Promise.resolve(),
         },
       );
-      return new NetworkNode(opts, main, book, logger, {
+      node = new NetworkNode(opts, main, book, logger, {
         resources,
         transport: modules.transport ?? null,
         clock,
       });
+      return node;
     } catch (err) {
       await resources.close();
       throw err;
@@ -270,6 +274,25 @@ export class NetworkNode {
       this.logger.info({ height: this.main.chain.head().height }, "network node stopped");
     })();
     return this.stopping;
+  }
+
+  /**
+   * Before a main block from another node is executed: every committee its anchors are checked against is derived
+   * now (the anchor check runs inside pure execution and cannot wait for one), the shards' schedules first if the
+   * launcher has not made them yet. A node that has not committed the data fixing a committee still finds none, which
+   * the anchor delay rules out for any node no further behind than the main chain's finality lag.
+   */
+  async prepareAnchors(block: Block): Promise<void> {
+    const headers = block.txs.flatMap(({ tx }) => (tx.kind === TxKind.Anchor ? [tx.payload.header] : []));
+    if (headers.length === 0) return;
+    if (headers.some((h) => !this.book.get(h.chainId, h.shard))) {
+      this.launcher.onCommit();
+      await this.launcher.idle();
+    }
+    for (const h of headers) {
+      const schedule = this.book.get(h.chainId, h.shard);
+      if (schedule) await schedule.committee(schedule.epochOfHeight(h.height));
+    }
   }
 
   private async startWorker(setup: WorkerShardSetup, schedule: ShardCommitteeSchedule): Promise<void> {
