@@ -9,7 +9,6 @@ import {
   registryReaderOf,
   type SubmitResult,
   systemClock,
-  TxError,
 } from "@vshard/engine";
 import { type Block, type Header, type SignedTx, TxKind, type WireTx } from "@vshard/types";
 import type { FastifyInstance } from "fastify";
@@ -27,6 +26,7 @@ import { type NodeResources, openNodeResources } from "./nodeResources.ts";
 import { OwnTxSubmitter } from "./ownTxSubmitter.ts";
 import { ShardCommitteeBook, type ShardCommitteeSchedule } from "./shardCommittees.ts";
 import { ShardLauncher } from "./shardLauncher.ts";
+import { routeTxs } from "./txRouting.ts";
 import type { NodeModules } from "./vshardNode.ts";
 import { VSHARD_VERSION } from "./vshardNode.ts";
 import type { WorkerGenesisRules, WorkerShardSetup } from "./workerShard.ts";
@@ -232,31 +232,8 @@ export class NetworkNode {
   }
 
   /** Admits txs, each on the chain shard it names; a tx for a shard this node does not run is refused. */
-  async submitTxs(txs: Array<SignedTx | WireTx>): Promise<SubmitResult[]> {
-    const results: SubmitResult[] = new Array(txs.length);
-    const groups = new Map<ChainRuntime, number[]>();
-    txs.forEach((t, i) => {
-      const { tx } = "stx" in t ? t.stx : t;
-      const runtime = this.runtime(tx.chainId, tx.shard);
-      if (!runtime) {
-        results[i] = {
-          ok: false,
-          error: new TxError(
-            { code: "TX_ERROR_WRONG_CHAIN", txHash: "" },
-            `this node runs no chain ${tx.chainId} shard ${tx.shard} (see GET /v1/chains)`,
-          ),
-        };
-        return;
-      }
-      groups.set(runtime, [...(groups.get(runtime) ?? []), i]);
-    });
-    for (const [runtime, indexes] of groups) {
-      const out = await runtime.submitTxs(indexes.map((i) => txs[i]));
-      indexes.forEach((i, j) => {
-        results[i] = out[j];
-      });
-    }
-    return results;
+  submitTxs(txs: Array<SignedTx | WireTx>): Promise<SubmitResult[]> {
+    return routeTxs(txs, (chainId, shard) => this.runtime(chainId, shard));
   }
 
   /** Stops the API, every worker shard, then the main chain; closes the pool and the database. Idempotent. */
