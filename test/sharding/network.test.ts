@@ -261,4 +261,30 @@ describe("a sharded network: main chain, worker shards, epochs, anchoring", () =
     expect(entry?.version).toBe(2);
     expect(entry?.shardsAddedAt).toHaveLength(2);
   }, 240_000);
+
+  it("a node killed and restarted on its folder catches up on the main chain and every shard", async () => {
+    await run.cluster.crash(3);
+    nodes = run.cluster.running().map(({ node }) => node);
+    await run.runUntil(() => false, 2_000);
+    const target = new Map(
+      [nodes[0].main, ...nodes[0].workerShards()].map((r) => [r.key, r.chain.finalizedHeight()] as const),
+    );
+    const restarted = await run.cluster.restart(3);
+    nodes = run.cluster.running().map(({ node }) => node);
+    const caughtUp = () =>
+      [...target].every(([key, height]) => {
+        const [chainId, shard] = key.split("/").map(Number);
+        return (restarted.runtime(chainId, shard)?.chain.finalizedHeight() ?? -1) >= height;
+      });
+    expect(await run.runUntil(caughtUp, 60_000)).toBe(true);
+    // Same blocks as a node that never stopped, shard by shard.
+    for (const [key, height] of target) {
+      const [chainId, shard] = key.split("/").map(Number);
+      const mine = await restarted.runtime(chainId, shard)?.chain.getBlock(height);
+      const theirs = await nodes[0].runtime(chainId, shard)?.chain.getBlock(height);
+      expect(mine && bytesToHex(headerHash(mine.header)), key).toBe(
+        theirs && bytesToHex(headerHash(theirs.header)),
+      );
+    }
+  }, 180_000);
 });

@@ -29,6 +29,8 @@ export enum Bucket {
   Record = 9,
   /** chainId, shard, utf8 name → bytes a consensus plugin keeps across restarts (e.g. a dpos epoch's schedule). */
   ConsensusData = 10,
+  /** chainId, shard, height → the state keys that block wrote (`WriteSet`): what a restart replays onto a checkpoint. */
+  WriteSet = 11,
 }
 
 /** Second byte of keys in `Bucket.Meta`; same rule: a retired number is never reused. */

@@ -9,3 +9,4 @@ export * from "./memoryKvStore.ts";
 export * from "./options.ts";
 export * from "./recordListing.ts";
 export * from "./repository.ts";
+export * from "./writeSet.ts";

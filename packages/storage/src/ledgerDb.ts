@@ -26,6 +26,7 @@ import { createLedgerRepositories, type LedgerRepositories } from "./ledgerRepos
 import { LevelKvStore } from "./levelKvStore.ts";
 import { defaultLedgerDbOptions, type LedgerDbOptions } from "./options.ts";
 import { listRecordRange, type RecordListOptions } from "./recordListing.ts";
+import type { WriteSet } from "./writeSet.ts";
 
 /** Everything one block changes, written by `LedgerDb.commitBlock` in one atomic batch. */
 export interface BlockCommit {
@@ -161,6 +162,15 @@ export class LedgerDb {
     for (const { namespace, id, value } of c.records ?? [])
       ops.push(repos.records.putOp({ chainId, shard, namespace, id }, value));
     for (const [key, value] of c.stateNodes) ops.push(repos.stateNodes.putOp({ chainId, shard, key }, value));
+    ops.push(
+      repos.writeSets.putOp(
+        { chainId, shard, height },
+        {
+          accounts: c.accounts.map((a) => a.address),
+          records: (c.records ?? []).map(({ namespace, id }) => ({ namespace, id })),
+        },
+      ),
+    );
     c.receipts.forEach((receipt, index) => {
       ops.push(repos.outbox.putOp({ chainId, shard, height, index }, receipt));
     });
@@ -178,6 +188,11 @@ export class LedgerDb {
 
     await this.store.batch(ops);
     this.totals = totals;
+  }
+
+  /** The state keys the block at `height` wrote; null for a block committed before write sets were stored. */
+  getWriteSet(chainId: number, shard: number, height: number): Promise<WriteSet | null> {
+    return this.repositories.writeSets.get({ chainId, shard, height });
   }
 
   /** The last state tree of a chain shard whose nodes are all stored, or null (before genesis). */

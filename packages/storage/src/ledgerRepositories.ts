@@ -33,6 +33,7 @@ import {
   type TxLocation,
 } from "./ledgerRecords.ts";
 import { Repository } from "./repository.ts";
+import { decodeWriteSet, encodeWriteSet, type WriteSet } from "./writeSet.ts";
 
 /** A chain shard. */
 export interface ChainShard {
@@ -60,6 +61,7 @@ export interface LedgerRepositories {
   heads: Repository<ChainShard, ChainHead>;
   stateCheckpoints: Repository<ChainShard, StateCheckpoint>;
   bodyStats: Repository<null, BodyStats>;
+  writeSets: Repository<ChainShardHeight, WriteSet>;
 }
 
 const identity = (bytes: Uint8Array): Uint8Array => bytes;
@@ -150,6 +152,16 @@ export function createLedgerRepositories(store: KvStore, compressionLevel: numbe
         encodeKey: (k) => concatBytes(recordNamespaceKey(k.chainId, k.shard, k.namespace), k.id),
         encodeValue: identity,
         decodeValue: identity,
+      },
+      m,
+    ),
+    writeSets: new Repository(
+      {
+        bucket: Bucket.WriteSet,
+        name: "writeSet",
+        encodeKey: (k) => chainShardHeightKey(k.chainId, k.shard, k.height),
+        encodeValue: encodeWriteSet,
+        decodeValue: decodeWriteSet,
       },
       m,
     ),

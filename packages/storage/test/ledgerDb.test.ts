@@ -178,7 +178,7 @@ describe("LedgerDb commits", () => {
     for (const c of commits) await db.commitBlock(c);
     expect(store.batches).toHaveLength(3);
     const buckets = new Set(store.batches[1].map((op) => op.key[0]));
-    expect([...buckets].sort()).toEqual([
+    expect([...buckets].sort((a, b) => a - b)).toEqual([
       Bucket.Meta,
       Bucket.HeaderByHash,
       Bucket.BodyByHash,
@@ -188,7 +188,12 @@ describe("LedgerDb commits", () => {
       Bucket.StateNode,
       Bucket.OutboxByHeight,
       Bucket.Record,
+      Bucket.WriteSet,
     ]);
+    // The write set names exactly the accounts and records the block wrote.
+    const written = await db.getWriteSet(commits[1].chainId, commits[1].shard, commits[1].block.header.height);
+    expect(written?.accounts).toEqual(commits[1].accounts.map((a) => a.address));
+    expect(written?.records).toEqual((commits[1].records ?? []).map(({ namespace, id }) => ({ namespace, id })));
     await db.close();
   });
 

@@ -2,6 +2,7 @@ import { bytesEqual, bytesToHex } from "@vshard/crypto";
 import type { LedgerDb, StateCheckpoint } from "@vshard/storage";
 import { addressFromPublicKey, type RecordRef } from "@vshard/types";
 import { touchedAddresses } from "../execution/executeTxs.ts";
+import { recordKeyHex } from "../execution/recordStateKey.ts";
 import { touchedRecords } from "../execution/touchedRecords.ts";
 import type { SparseMerkleTree } from "../state/index.ts";
 import { StateError } from "../state/index.ts";
@@ -56,9 +57,9 @@ export class PendingStateNodes {
 }
 
 /**
- * Rebuilds the state tree of the head from the last checkpoint after a restart: the keys the blocks since then
- * touched get their committed values (accounts and records are stored with every block), and the resulting root
- * must be the head's state root, which then becomes the new checkpoint.
+ * Rebuilds the state tree of the head from the last checkpoint after a restart: the keys the blocks since then wrote
+ * (their stored write sets) get their committed values (accounts and records are stored with every block), and the
+ * resulting root must be the head's state root, which then becomes the new checkpoint.
  */
 export async function recoverStateTree(
   where: { chainId: number; shard: number },
@@ -76,6 +77,13 @@ export async function recoverStateTree(
         { code: "STATE_ERROR_MISSING_NODE" },
         `state recovery: block ${height} is missing`,
       );
+    const written = await db.getWriteSet(where.chainId, where.shard, height);
+    if (written) {
+      for (const address of written.accounts) accounts.add(bytesToHex(address));
+      for (const ref of written.records) records.set(recordKeyHex(ref), ref);
+      continue;
+    }
+    // A block stored before write sets were: what its txs declare they touch (misses state-derived record ids).
     const txs = block.txs.map(prepareTx);
     for (const hex of touchedAddresses(txs, bytesToHex(addressFromPublicKey(block.header.proposer))))
       accounts.add(hex);
