@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  BenchError,
   DEFAULT_CONSENSUS_SWEEP,
   devnetConfig,
   devnetLabel,
@@ -9,17 +8,7 @@ import {
   type LoadBenchCliOptions,
   parseDevnetConfigList,
 } from "../src/index.ts";
-
-/** The error `fn` throws (fails the test if it throws none). */
-function thrown(fn: () => unknown): BenchError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(BenchError);
-    return err as BenchError;
-  }
-  throw new Error("expected a BenchError");
-}
+import { defaultCli, thrown } from "./benchOptionsFixture.ts";
 
 describe("parseDevnetConfigList", () => {
   it("reads plugin:nodes entries in the order given, spaces allowed", () => {
@@ -70,23 +59,7 @@ describe("devnetConfig", () => {
 });
 
 describe("devnetsOf (the load command's options)", () => {
-  const cli: LoadBenchCliOptions = {
-    workload: "transfer",
-    duration: 10_000,
-    warmup: 2_000,
-    drain: 30_000,
-    rate: "saturate",
-    repeats: 1,
-    accounts: 100,
-    zipf: 0,
-    hotspot: 0,
-    seed: 1,
-    fundAmount: "1000000000",
-    blockInterval: 250,
-    cpuProf: false,
-    consensus: "solo",
-    nodes: 1,
-  };
+  const cli = defaultCli;
 
   it("launches one devnet of --consensus × --nodes, or sweeps the list (the default list without a value)", () => {
     expect(devnetsOf(cli)).toEqual({ devnet: { consensus: "solo", nodes: 1 }, sweep: null });

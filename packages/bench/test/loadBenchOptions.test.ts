@@ -1,34 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { BenchError, type LoadBenchCliOptions, shardedNetworksOf } from "../src/index.ts";
+import { type LoadBenchCliOptions, shardedNetworksOf } from "../src/index.ts";
+import { defaultCli, thrown } from "./benchOptionsFixture.ts";
 
-/** The error `fn` throws (fails the test if it throws none). */
-function thrown(fn: () => unknown): BenchError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(BenchError);
-    return err as BenchError;
-  }
-  throw new Error("expected a BenchError");
-}
-
-const cli: LoadBenchCliOptions = {
-  workload: "transfer",
-  duration: 10_000,
-  warmup: 2_000,
-  drain: 30_000,
-  rate: "saturate",
-  repeats: 1,
-  accounts: 100,
-  zipf: 0,
-  hotspot: 0,
-  seed: 1,
-  fundAmount: "1000000000",
-  blockInterval: 250,
-  cpuProf: false,
-  consensus: "solo",
-  nodes: 1,
-};
+const cli = defaultCli;
 
 describe("shardedNetworksOf (--shards, --validators, --shard-consensus, --sweep-shards)", () => {
   it("asks for no network without --shards or --sweep-shards", () => {

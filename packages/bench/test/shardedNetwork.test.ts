@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  BenchError,
   MAX_BENCH_SHARDS,
   minValidators,
   parseShardCountList,
@@ -8,17 +7,7 @@ import {
   shardedNetworkLabel,
   shardSweepLabel,
 } from "../src/index.ts";
-
-/** The error `fn` throws (fails the test if it throws none). */
-function thrown(fn: () => unknown): BenchError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(BenchError);
-    return err as BenchError;
-  }
-  throw new Error("expected a BenchError");
-}
+import { thrown } from "./benchOptionsFixture.ts";
 
 describe("shardedNetworkConfig (--shards, --validators, --shard-consensus)", () => {
   it("defaults the validators to the fewest the committees need: one for solo shards, two per bft or dpos shard", () => {
