@@ -191,9 +191,15 @@ describe("LedgerDb commits", () => {
       Bucket.WriteSet,
     ]);
     // The write set names exactly the accounts and records the block wrote.
-    const written = await db.getWriteSet(commits[1].chainId, commits[1].shard, commits[1].block.header.height);
+    const written = await db.getWriteSet(
+      commits[1].chainId,
+      commits[1].shard,
+      commits[1].block.header.height,
+    );
     expect(written?.accounts).toEqual(commits[1].accounts.map((a) => a.address));
-    expect(written?.records).toEqual((commits[1].records ?? []).map(({ namespace, id }) => ({ namespace, id })));
+    expect(written?.records).toEqual(
+      (commits[1].records ?? []).map(({ namespace, id }) => ({ namespace, id })),
+    );
     await db.close();
   });
 
