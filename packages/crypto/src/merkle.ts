@@ -69,15 +69,17 @@ export function merkleProof(leaves: Uint8Array[], index: number): MerkleProof {
   return { index, leafCount: leaves.length, siblings };
 }
 
-/** Checks that `leaf` is at `proof.index` of a tree with root `root`. Never throws. */
-export function verifyMerkleProof(root: Uint8Array, leaf: Uint8Array, proof: MerkleProof): boolean {
+/**
+ * The root a proof leads to from `leaf`: the root of a tree of `proof.leafCount` leaves with `leaf` at `proof.index`,
+ * or null for a malformed proof (wrong shape, index outside the count, path length not the count's). Never throws.
+ */
+export function merkleRootFromProof(leaf: Uint8Array, proof: MerkleProof): Uint8Array | null {
   // Proofs arrive from the network: anything that is not an object is rejected, not dereferenced.
-  if (typeof proof !== "object" || proof === null || !(root instanceof Uint8Array)) return false;
-  if (!(leaf instanceof Uint8Array)) return false;
+  if (typeof proof !== "object" || proof === null || !(leaf instanceof Uint8Array)) return null;
   const { index, leafCount, siblings } = proof;
   if (!Number.isInteger(index) || !Number.isInteger(leafCount) || index < 0 || index >= leafCount)
-    return false;
-  if (!Array.isArray(siblings)) return false;
+    return null;
+  if (!Array.isArray(siblings)) return null;
   // Walk down from the root recording which side the leaf is on, then hash back up.
   const sides: boolean[] = [];
   let start = 0;
@@ -89,14 +91,21 @@ export function verifyMerkleProof(root: Uint8Array, leaf: Uint8Array, proof: Mer
     if (goLeft) end = start + k;
     else start = start + k;
   }
-  if (sides.length !== siblings.length) return false;
+  if (sides.length !== siblings.length) return null;
   let hash = merkleLeafHash(leaf);
   for (let i = siblings.length - 1, s = 0; i >= 0; i--, s++) {
     const sibling = siblings[s];
-    if (!(sibling instanceof Uint8Array) || sibling.length !== 32) return false;
+    if (!(sibling instanceof Uint8Array) || sibling.length !== 32) return null;
     hash = sides[i] ? merkleNodeHash(hash, sibling) : merkleNodeHash(sibling, hash);
   }
-  if (hash.length !== root.length) return false;
+  return hash;
+}
+
+/** Checks that `leaf` is at `proof.index` of a tree with root `root`. Never throws. */
+export function verifyMerkleProof(root: Uint8Array, leaf: Uint8Array, proof: MerkleProof): boolean {
+  if (!(root instanceof Uint8Array)) return false;
+  const hash = merkleRootFromProof(leaf, proof);
+  if (hash === null || hash.length !== root.length) return false;
   for (let i = 0; i < hash.length; i++) if (hash[i] !== root[i]) return false;
   return true;
 }

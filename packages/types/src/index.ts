@@ -5,6 +5,7 @@ export * from "./codec.ts";
 export * from "./errors.ts";
 export * from "./header.ts";
 export * from "./mainChainPayloads.ts";
+export * from "./outbox.ts";
 export * from "./receipt.ts";
 export * from "./recordNamespace.ts";
 export * from "./recordPayload.ts";
