@@ -1,4 +1,15 @@
-import type { BenchRunResult } from "../src/index.ts";
+import type { BenchRunResult, MachineInfo } from "../src/index.ts";
+
+/** The machine every report test describes. */
+export const testMachine: MachineInfo = {
+  cpuModel: "Test CPU",
+  cpuCount: 8,
+  totalMemoryBytes: 16 * 1024 ** 3,
+  platform: "linux",
+  arch: "x64",
+  osRelease: "6.1.0",
+  nodeVersion: "v20.19.0",
+};
 
 /** A plausible run result for report and sweep tests; `overrides` replace whole fields. */
 export function benchRun(overrides: Partial<BenchRunResult> = {}): BenchRunResult {

@@ -6,22 +6,15 @@ import {
   type BenchRunResult,
   describeMachine,
   gitCommit,
-  type MachineInfo,
   resultsFolderName,
   type SweepResult,
   summarizeSweepPoint,
   writeBenchReport,
 } from "../src/index.ts";
 
-const machine: MachineInfo = {
-  cpuModel: "Test CPU",
-  cpuCount: 8,
-  totalMemoryBytes: 16 * 1024 ** 3,
-  platform: "linux",
-  arch: "x64",
-  osRelease: "6.1.0",
-  nodeVersion: "v20.19.0",
-};
+import { testMachine } from "./benchRunFixture.ts";
+
+const machine = testMachine;
 const now = new Date("2025-03-04T05:06:07.891Z");
 const commit = "0123456789abcdef0123456789abcdef01234567";
 

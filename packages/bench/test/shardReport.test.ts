@@ -4,24 +4,15 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type BenchRunResult,
-  type MachineInfo,
   printRunSummary,
   runShardSweep,
   type ShardedNetworkConfig,
   summarizeSweepPoint,
   writeBenchReport,
 } from "../src/index.ts";
-import { benchRun } from "./benchRunFixture.ts";
+import { benchRun, testMachine } from "./benchRunFixture.ts";
 
-const machine: MachineInfo = {
-  cpuModel: "Test CPU",
-  cpuCount: 8,
-  totalMemoryBytes: 16 * 1024 ** 3,
-  platform: "linux",
-  arch: "x64",
-  osRelease: "6.1.0",
-  nodeVersion: "v20.19.0",
-};
+const machine = testMachine;
 
 /** A sharded run on `config`: shard k commits 100·(k + 1) + repeat tx/s. */
 function shardedRun(config: ShardedNetworkConfig, repeat: number): BenchRunResult {
