@@ -30,12 +30,18 @@ export type TxErrorCode =
   | "TX_ERROR_NOT_CHAIN_OWNER"
   | "TX_ERROR_BAD_SCHEMA_UPDATE"
   | "TX_ERROR_UNKNOWN_SHARD"
-  | "TX_ERROR_STALE_ANCHOR"
+  | "TX_ERROR_ALREADY_ANCHORED"
   | "TX_ERROR_BAD_CERTIFICATE"
   | "TX_ERROR_NOT_A_VALIDATOR"
   | "TX_ERROR_OUTSIDE_EPOCH_WINDOW"
   | "TX_ERROR_DUPLICATE_EPOCH_PROOF"
-  | "TX_ERROR_BAD_RECORD";
+  | "TX_ERROR_BAD_RECORD"
+  | "TX_ERROR_BAD_DESTINATION"
+  | "TX_ERROR_RECEIPT_NOT_ANCHORED"
+  | "TX_ERROR_BAD_RECEIPT_PROOF"
+  | "TX_ERROR_RECEIPT_ROUTE"
+  | "TX_ERROR_RECEIPT_SPENT"
+  | "TX_ERROR_RECEIPT_PENDING";
 
 /** A transaction refused, with the reason in `code` and the numbers in the message. */
 export class TxError extends LedgerError<{ code: TxErrorCode; txHash?: string }> {}

@@ -10,7 +10,7 @@ import {
   type RecordRef,
   txHash,
 } from "@vshard/types";
-import { Bucket, chainShardHeightKey, chainShardKey } from "./buckets.ts";
+import { Bucket, CHAIN_SHARD_KEY_LENGTH, chainShardHeightKey, chainShardKey } from "./buckets.ts";
 import { StorageError } from "./errors.ts";
 import { type KvOp, type KvStore, putOp } from "./kvStore.ts";
 import {
@@ -305,6 +305,56 @@ export class LedgerDb {
     const prefix = chainShardHeightKey(chainId, shard, height);
     for await (const [, receipt] of this.repositories.outbox.range({ prefix })) out.push(receipt);
     return out;
+  }
+
+  /**
+   * The outboxes of the blocks from `fromHeight` on, in height order, with every receipt of each (a block's outbox is
+   * never split: a proof needs all of it), until at least `limit` receipts are read. Blocks without receipts are left
+   * out. What relays scan.
+   */
+  async listOutboxes(
+    chainId: number,
+    shard: number,
+    fromHeight: number,
+    limit: number,
+  ): Promise<Array<{ height: number; receipts: Receipt[] }>> {
+    const out: Array<{ height: number; receipts: Receipt[] }> = [];
+    let count = 0;
+    const gte = { chainId, shard, height: fromHeight, index: 0 };
+    for await (const [key, receipt] of this.repositories.outbox.range({
+      prefix: chainShardKey(chainId, shard),
+      gte,
+    })) {
+      const height = Number(
+        new DataView(key.buffer, key.byteOffset + CHAIN_SHARD_KEY_LENGTH, 8).getBigUint64(0),
+      );
+      const last = out[out.length - 1];
+      if (last?.height === height) last.receipts.push(receipt);
+      else {
+        if (count >= limit) break;
+        out.push({ height, receipts: [receipt] });
+      }
+      count++;
+    }
+    return out;
+  }
+
+  /** Σ balance and Σ stake over every stored account of a chain shard (its latest committed state), and their count. */
+  async sumAccounts(
+    chainId: number,
+    shard: number,
+  ): Promise<{ accounts: number; balance: bigint; stake: bigint }> {
+    let accounts = 0;
+    let balance = 0n;
+    let stake = 0n;
+    for await (const [, account] of this.repositories.accounts.range({
+      prefix: chainShardKey(chainId, shard),
+    })) {
+      accounts++;
+      balance += account.balance;
+      stake += account.staking?.stake ?? 0n;
+    }
+    return { accounts, balance, stake };
   }
 
   /** Body bytes before and after compression, over every block committed to this database. */

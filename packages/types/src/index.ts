@@ -2,6 +2,7 @@ export * from "./account.ts";
 export * from "./address.ts";
 export * from "./block.ts";
 export * from "./codec.ts";
+export * from "./crossShardPayloads.ts";
 export * from "./errors.ts";
 export * from "./header.ts";
 export * from "./mainChainPayloads.ts";

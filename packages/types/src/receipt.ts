@@ -28,11 +28,13 @@ export interface Receipt {
   destination: ShardRef;
 }
 
-function refToTuple(ref: ShardRef): unknown[] {
+/** Canonical tuple of a shard reference: [chainId, shard]. */
+export function shardRefToTuple(ref: ShardRef): unknown[] {
   return [ref.chainId, ref.shard];
 }
 
-function refFromTuple(value: unknown, what: string): ShardRef {
+/** Reads a shard reference from its tuple; `what` names the field in errors. */
+export function shardRefFromTuple(value: unknown, what: string): ShardRef {
   const [chainId, shard] = expectTuple(value, 2, what);
   return {
     chainId: expectUint(chainId, `${what}.chainId`, MAX_CHAIN_ID),
@@ -40,27 +42,42 @@ function refFromTuple(value: unknown, what: string): ShardRef {
   };
 }
 
-/** Canonical bytes: [id, from, to, amount, source, destination]. */
-export function encodeReceipt(r: Receipt): Uint8Array {
-  return encodeTuple([
+/** Whether two shard references name the same shard. */
+export function sameShard(a: ShardRef, b: ShardRef): boolean {
+  return a.chainId === b.chainId && a.shard === b.shard;
+}
+
+/** Canonical tuple of a receipt: [id, from, to, amount, source, destination]. */
+export function receiptToTuple(r: Receipt): unknown[] {
+  return [
     r.id,
     r.from,
     r.to,
     amountToWire(r.amount),
-    refToTuple(r.source),
-    refToTuple(r.destination),
-  ]);
+    shardRefToTuple(r.source),
+    shardRefToTuple(r.destination),
+  ];
+}
+
+/** Reads a receipt from its tuple; `what` names the field in errors. */
+export function receiptFromTuple(value: unknown, what = "receipt"): Receipt {
+  const [id, from, to, amount, source, destination] = expectTuple(value, 6, what);
+  return {
+    id: expectBytes(id, `${what}.id`, 32),
+    from: expectBytes(from, `${what}.from`, ADDRESS_LENGTH),
+    to: expectBytes(to, `${what}.to`, ADDRESS_LENGTH),
+    amount: expectAmount(amount, `${what}.amount`),
+    source: shardRefFromTuple(source, `${what}.source`),
+    destination: shardRefFromTuple(destination, `${what}.destination`),
+  };
+}
+
+/** Canonical bytes: [id, from, to, amount, source, destination]. */
+export function encodeReceipt(r: Receipt): Uint8Array {
+  return encodeTuple(receiptToTuple(r));
 }
 
 /** Decodes a receipt; malformed bytes throw `CodecError`. */
 export function decodeReceipt(bytes: Uint8Array): Receipt {
-  const [id, from, to, amount, source, destination] = decodeTuple(bytes, 6, "receipt");
-  return {
-    id: expectBytes(id, "receipt.id", 32),
-    from: expectBytes(from, "receipt.from", ADDRESS_LENGTH),
-    to: expectBytes(to, "receipt.to", ADDRESS_LENGTH),
-    amount: expectAmount(amount, "receipt.amount"),
-    source: refFromTuple(source, "receipt.source"),
-    destination: refFromTuple(destination, "receipt.destination"),
-  };
+  return receiptFromTuple(decodeTuple(bytes, 6, "receipt"));
 }

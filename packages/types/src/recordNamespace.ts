@@ -24,6 +24,13 @@ export enum RecordNamespace {
   EpochProof = 9,
   /** A named counter (main chain); id: the utf8 counter name, e.g. "nextChainId". */
   Counter = 10,
+  /**
+   * A receipt this shard consumed (credited, or routed on by the main chain); id: u32be source chainId || u16be
+   * source shard || the 32-byte receipt id. Spent ids are kept per source shard; a receipt is consumed once.
+   */
+  SpentReceipt = 11,
+  /** This shard's running receipt totals (amounts sent out in receipts, amounts consumed); id: the utf8 total name. */
+  ReceiptTotal = 12,
 }
 
 /** Names one record of a chain shard's state: its namespace and its id bytes (the namespace says what the id is). */

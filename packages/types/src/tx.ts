@@ -10,6 +10,14 @@ import {
   expectTuple,
   expectUint,
 } from "./codec.ts";
+import {
+  type CrossTransferPayload,
+  crossTransferPayloadFromTuple,
+  crossTransferPayloadToTuple,
+  type ReceivePayload,
+  receivePayloadFromTuple,
+  receivePayloadToTuple,
+} from "./crossShardPayloads.ts";
 import { CodecError } from "./errors.ts";
 import {
   type AnchorPayload,
@@ -45,12 +53,15 @@ import {
 
 /**
  * Transaction kinds. Numbers are part of the encoding: a retired number is never reused.
- * 1 and 2 are reserved for the kinds of DESIGN.md not built yet: cross-transfer and receive.
  * RegisterValidator, RegisterChain, UpdateChain, Anchor and EpochProof are main-chain kinds; Record is a worker
  * chain's own kind (its payload is checked against the chain's schema).
  */
 export enum TxKind {
   Transfer = 0,
+  /** Debits the sender here and appends a receipt for another shard or chain to the block's outbox. */
+  CrossTransfer = 1,
+  /** Credits a receipt from another shard's anchored outbox (sent by a relay; no nonce, no fee). */
+  Receive = 2,
   /** Locks part of the balance as stake. */
   Stake = 3,
   /** Unlocks stake back into the balance (no unbonding delay yet). */
@@ -89,6 +100,8 @@ export type NoopPayload = Record<string, never>;
 /** The payload of each kind. */
 export interface TxPayloads {
   [TxKind.Transfer]: TransferPayload;
+  [TxKind.CrossTransfer]: CrossTransferPayload;
+  [TxKind.Receive]: ReceivePayload;
   [TxKind.Noop]: NoopPayload;
   [TxKind.Smallbank]: SmallbankPayload;
   [TxKind.Stake]: StakePayload;
@@ -129,6 +142,10 @@ function payloadToTuple(tx: Tx): unknown[] {
   switch (tx.kind) {
     case TxKind.Transfer:
       return [tx.payload.to, amountToWire(tx.payload.amount)];
+    case TxKind.CrossTransfer:
+      return crossTransferPayloadToTuple(tx.payload);
+    case TxKind.Receive:
+      return receivePayloadToTuple(tx.payload);
     case TxKind.Noop:
       return [];
     case TxKind.Smallbank:
@@ -164,6 +181,10 @@ function payloadFromTuple(kind: TxKind, value: unknown): TxPayloads[TxKind] {
         amount: expectAmount(amount, "tx.payload.amount"),
       };
     }
+    case TxKind.CrossTransfer:
+      return crossTransferPayloadFromTuple(value, "tx.payload");
+    case TxKind.Receive:
+      return receivePayloadFromTuple(value, "tx.payload");
     case TxKind.Noop:
       expectTuple(value, 0, "tx.payload");
       return {};

@@ -37,10 +37,10 @@ function codecError(fn: () => unknown, code: CodecErrorCode, message: string): v
 }
 
 describe("TxKind numbers", () => {
-  it("keeps transfer at 0, noop 10, smallbank 11, stake 3, unstake 4, vote 5, evidence 12; 1, 2 reserved", () => {
-    expect([TxKind.Transfer, TxKind.Noop, TxKind.Smallbank]).toEqual([0, 10, 11]);
+  it("keeps transfer at 0, cross-transfer 1, receive 2, noop 10, smallbank 11, stake 3, unstake 4, vote 5, evidence 12", () => {
+    expect([TxKind.Transfer, TxKind.CrossTransfer, TxKind.Receive]).toEqual([0, 1, 2]);
+    expect([TxKind.Noop, TxKind.Smallbank]).toEqual([10, 11]);
     expect([TxKind.Stake, TxKind.Unstake, TxKind.Vote, TxKind.Evidence]).toEqual([3, 4, 5, 12]);
-    for (const k of [1, 2]) expect(TxKind[k]).toBeUndefined();
     expect([SmallbankOp.Balance, SmallbankOp.SendPayment]).toEqual([0, 5]);
   });
 });

@@ -1,4 +1,4 @@
-import { EMPTY_MERKLE_ROOT, hexToBytes, merkleRoot, sha256 } from "@vshard/crypto";
+import { hexToBytes, merkleRoot, sha256 } from "@vshard/crypto";
 import {
   type Account,
   type Block,
@@ -6,8 +6,11 @@ import {
   encodeAccount,
   encodeBody,
   type Header,
+  outboxRoot,
   type RecordRef,
 } from "@vshard/types";
+import { receiptSourceQueryOf } from "../crossShard/crossShardTouched.ts";
+import type { ReceiptSources } from "../crossShard/interface.ts";
 import {
   type AccountMap,
   type ExecutionResult,
@@ -94,8 +97,28 @@ export async function loadTouchedAccounts(
 }
 
 /**
+ * How long a validator waits for its main chain to show a source block that a proposed block's receive names: the
+ * proposer saw it anchored, and anchors are final, so a node that lags catches up (a block naming a block never
+ * anchored is refused after this).
+ */
+export const RECEIPT_SOURCE_WAIT_MS = 10_000;
+
+/** A worker shard's receipt sources for the cross-shard txs of `txs` (none without such txs or on the main chain). */
+async function loadReceiptSources(
+  txs: PreparedTx[],
+  roles: ChainRoles | undefined,
+  building: boolean,
+): Promise<ReceiptSources | undefined> {
+  if (!roles?.receiptSources || roles.main) return undefined;
+  const query = receiptSourceQueryOf(txs);
+  if (query.blocks.length === 0 && query.shards.length === 0) return undefined;
+  return roles.receiptSources(query, { waitMs: building ? 0 : RECEIPT_SOURCE_WAIT_MS });
+}
+
+/**
  * Executes `txs` on top of the parent state and builds the header: state root from ONE tree update of the accounts
- * and records written (cost grows with what is touched), tx root over tx hashes, body CID. `modules.roles` is the
+ * and records written (cost grows with what is touched), tx root over tx hashes, receipt root over the outbox, body
+ * CID. `modules.roles` is the
  * chain's role (main chain, worker schema); without it registry and record txs are refused.
  */
 export async function assembleBlock(
@@ -105,11 +128,12 @@ export async function assembleBlock(
   opts: { skipInvalid: boolean },
 ): Promise<AssembledBlock> {
   const touched = touchedRecords(txs);
-  const [accounts, records] = await Promise.all([
+  const [accounts, records, sources] = await Promise.all([
     loadTouchedAccounts(txs, ctx.proposerHex, modules),
     touched.size > 0 ? modules.loadRecords(touched) : Promise.resolve<RecordMap>(new Map()),
+    loadReceiptSources(txs, modules.roles, opts.skipInvalid),
   ]);
-  const context = { ...modules.roles, height: ctx.height };
+  const context = { ...modules.roles, height: ctx.height, ...(sources ? { sources } : {}) };
   const execution = executeTxs(txs, accounts, ctx.proposerHex, { ...opts, context }, records);
   const updates = stateUpdatesOf(execution.changed, execution.records);
   const { root, newNodes } = await modules.tree.update(ctx.parentStateRoot, updates);
@@ -122,7 +146,7 @@ export async function assembleBlock(
     parentHash: ctx.parentHash,
     stateRoot: root,
     txRoot: merkleRoot(execution.applied.map((t) => t.hash)),
-    receiptRoot: EMPTY_MERKLE_ROOT,
+    receiptRoot: outboxRoot(execution.receipts),
     bodyCid: cidOfBytes(bodyBytes),
     proposer: ctx.proposer,
     time: ctx.time,

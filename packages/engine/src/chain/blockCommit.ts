@@ -15,7 +15,7 @@ export function outcomeOfLocation(loc: TxLocation): TxOutcome {
 
 /**
  * Everything the commit of an assembled block writes, for `LedgerDb.commitBlock`'s one atomic batch: the block, the
- * accounts and records execution changed, the new state-tree nodes, and each tx's outcome.
+ * accounts and records execution changed, the new state-tree nodes, the outbox, and each tx's outcome.
  */
 export function blockCommitOf(
   where: { chainId: number; shard: number },
@@ -32,7 +32,7 @@ export function blockCommitOf(
     records: [...execution.records.values()],
     stateNodes,
     bodyBytes: assembled.bodyBytes,
-    receipts: [],
+    receipts: execution.receipts,
     txHashes: execution.applied.map((t) => t.hash),
     outcomes: execution.outcomes.map(outcomeToRecord),
   };

@@ -6,7 +6,9 @@ import {
   type Block,
   EMPTY_ACCOUNT,
   headerHash,
+  type Receipt,
   type RecordNamespace,
+  type RecordRef,
   type SignedTx,
   type WireTx,
 } from "@vshard/types";
@@ -23,6 +25,7 @@ import { checkProposal } from "./checkProposal.ts";
 import { type Genesis, genesisSupply } from "./genesis.ts";
 import { commitGenesis } from "./genesisBlock.ts";
 import { RejectedTxs } from "./rejectedTxs.ts";
+import { readShardSupply, type ShardSupply } from "./shardSupply.ts";
 import { type SpeculativeState, speculativeLoaders, speculativeStateOf } from "./speculativeState.ts";
 import {
   MAX_PENDING_STATE_NODES,
@@ -99,7 +102,7 @@ export class ShardChain implements ConsensusApp {
     this.tree = modules.tree;
     this.pending = modules.pending;
     this.loaders = modules.loaders;
-    this.roles = chainRolesOf(opts, modules.anchorVerifier);
+    this.roles = chainRolesOf(opts, modules);
     this.state = new StateReader(opts, modules);
     this.admission = new TxAdmission(opts, {
       mempool: this.mempool,
@@ -108,6 +111,7 @@ export class ShardChain implements ConsensusApp {
       loadRecords: (touched) => this.loaders.loadRecords(touched),
       txLocation: (hash) => this.db.getTxLocation(hash),
       headHeight: () => this.currentHead.height,
+      ...(modules.receiptSources ? { receiptSources: modules.receiptSources } : {}),
     });
   }
 
@@ -216,6 +220,11 @@ export class ShardChain implements ConsensusApp {
           { code: "BLOCK_ERROR_BAD_STATE_ROOT", height: h.height },
           `block ${h.height}: state root does not match execution`,
         );
+      if (!bytesEqual(assembled.block.header.receiptRoot, h.receiptRoot))
+        throw new BlockError(
+          { code: "BLOCK_ERROR_BAD_RECEIPT_ROOT", height: h.height },
+          `block ${h.height}: receipt root does not match the outbox execution made`,
+        );
       assembled.block.header = h;
       return assembled;
     });
@@ -284,6 +293,26 @@ export class ShardChain implements ConsensusApp {
   /** A record's committed value (null: never written) with its inclusion or absence proof against the head. */
   getRecord(namespace: RecordNamespace, id: Uint8Array): Promise<RecordWithProof> {
     return this.withLock(() => this.state.record(this.currentHead, namespace, id));
+  }
+
+  /** Committed record values (null: never written), without proofs: cheap reads for status and audits. */
+  getRecordValues(refs: RecordRef[]): Promise<(Uint8Array | null)[]> {
+    return this.db.getRecords(this.opts.chainId, this.opts.shard, refs);
+  }
+
+  /** The outbox of the committed block at `height` (empty: none, or no such block). */
+  getOutbox(height: number): Promise<Receipt[]> {
+    return this.db.getOutbox(this.opts.chainId, this.opts.shard, height);
+  }
+
+  /** The committed outboxes from `fromHeight` on, whole blocks, about `limit` receipts (`LedgerDb.listOutboxes`). */
+  listOutboxes(fromHeight: number, limit: number): Promise<Array<{ height: number; receipts: Receipt[] }>> {
+    return this.db.listOutboxes(this.opts.chainId, this.opts.shard, fromHeight, limit);
+  }
+
+  /** This shard's supply figures at the committed head, read with no commit in between (`ShardSupply`). */
+  supplySnapshot(): Promise<ShardSupply> {
+    return this.withLock(() => readShardSupply(this.db, this.opts, this.currentHead, this.supply));
   }
 
   /** A Smallbank customer's committed record (zeros when never written) with its proof against the head. */

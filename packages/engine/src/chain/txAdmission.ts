@@ -1,12 +1,14 @@
 import { bytesEqual, hexToBytes, type SignatureVerifier } from "@vshard/crypto";
 import type { TxLocation } from "@vshard/storage";
-import { EMPTY_ACCOUNT, type LedgerError, type SignedTx, type WireTx } from "@vshard/types";
+import { EMPTY_ACCOUNT, type LedgerError, type SignedTx, TxKind, type WireTx } from "@vshard/types";
+import type { ReceiptSourceLoader } from "../crossShard/interface.ts";
 import { TxError } from "../errors.ts";
 import type { AccountMap, ExecutionResult, PreparedTx } from "../execution/executeTxs.ts";
 import { type Mempool, MempoolError, mempoolEntryOf } from "../mempool/index.ts";
 import type { StateLoaders } from "./assembleBlock.ts";
 import type { ChainOptions } from "./chainOptions.ts";
 import type { SignatureChecker } from "./checkProposal.ts";
+import { crossShardRefusals } from "./crossShardRefusals.ts";
 import { checkTxStateless, prepareTx, prepareWireTx, txSignatureSet } from "./prepareTx.ts";
 import { registryRefusals } from "./registryRefusals.ts";
 
@@ -21,8 +23,9 @@ const MAX_ACCOUNT_REREADS = 3;
 
 /**
  * The path of a transaction into the mempool: stateless rules, signature on the verify pool, on the main chain the
- * registry rules against the committed registry (`registryAdmissionProblem`), then the mempool's nonce, balance and
- * capacity rules against the sender's committed account.
+ * registry rules against the committed registry (`registryAdmissionProblem`), cross-shard rules against committed
+ * state and the main chain (`crossShardRefusals`), then the mempool's nonce, balance and capacity rules against the
+ * sender's committed account.
  */
 export class TxAdmission implements SignatureChecker {
   /** Committed nonces of the senders that have txs in the mempool: what block selection starts each run at. */
@@ -38,6 +41,8 @@ export class TxAdmission implements SignatureChecker {
       txLocation: (hash: Uint8Array) => Promise<TxLocation | null>;
       /** Height of the committed head (it rises by one with every commit). */
       headHeight: () => number;
+      /** A worker shard's view of the main chain, for its cross-shard txs (`ChainRoles.receiptSources`). */
+      receiptSources?: ReceiptSourceLoader;
     },
   ) {}
 
@@ -107,12 +112,15 @@ export class TxAdmission implements SignatureChecker {
       return false;
     });
     const accounts = await this.readSenders(signed.map((i) => prepared[i].senderHex));
-    const refused = await registryRefusals(
-      signed.map((i) => prepared[i]),
-      accounts,
-      this.opts,
-      this.modules,
-    );
+    const signedTxs = signed.map((i) => prepared[i]);
+    const [refused, crossRefused] = await Promise.all([
+      registryRefusals(signedTxs, accounts, this.opts, this.modules),
+      crossShardRefusals(signedTxs, this.opts.main !== undefined, {
+        ...this.modules,
+        pendingOf: (hex) => this.modules.mempool.pendingOf(hex),
+      }),
+    ]);
+    for (const [t, error] of crossRefused) refused.set(t, error);
     for (const i of signed) {
       const t = prepared[i];
       const error = refused.get(t);
@@ -146,6 +154,18 @@ export class TxAdmission implements SignatureChecker {
 
   private async addToMempool(t: PreparedTx, accounts: AccountMap): Promise<SubmitResult> {
     const account = accounts.get(t.senderHex) ?? EMPTY_ACCOUNT;
+    // Checked again right before the add (no await in between): two deliveries of one receipt admitted together
+    // would otherwise both pass the earlier check, and the second would replace the first in the receipt's slot.
+    const pending = t.stx.tx.kind === TxKind.Receive ? this.modules.mempool.pendingOf(t.senderHex)[0] : undefined;
+    if (pending && pending.hashHex !== t.hashHex)
+      return {
+        ok: false,
+        hash: t.hashHex,
+        error: new TxError(
+          { code: "TX_ERROR_RECEIPT_PENDING", txHash: t.hashHex },
+          `a receive of this receipt is pending already (tx ${pending.hashHex})`,
+        ),
+      };
     try {
       this.modules.mempool.add(mempoolEntryOf(t), account);
       this.nonces.set(t.senderHex, Math.max(account.nonce, this.nonces.get(t.senderHex) ?? 0));

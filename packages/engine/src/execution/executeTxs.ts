@@ -1,5 +1,7 @@
 import { bytesToHex } from "@vshard/crypto";
-import { type Account, EMPTY_ACCOUNT, MAX_AMOUNT, type SignedTx, TxKind } from "@vshard/types";
+import { type Account, EMPTY_ACCOUNT, MAX_AMOUNT, type Receipt, type SignedTx, TxKind } from "@vshard/types";
+import { applyCrossTransfer, applyReceive, type CrossShardScope } from "../crossShard/crossShardTxs.ts";
+import { receiptSourcesFromRecords } from "../crossShard/receiptSourcesFromRecords.ts";
 import { TxError } from "../errors.ts";
 import { applyChainTx } from "../registry/applyRegistryTx.ts";
 import { isChainTx } from "../registry/chainTxRules.ts";
@@ -41,6 +43,8 @@ export interface ExecutionResult {
   outcomes: TxOutcome[];
   /** Fees paid to the proposer. */
   fees: bigint;
+  /** The block's outbox: the receipts its cross transfers (and the main chain's forwards and refunds) made, in order. */
+  receipts: Receipt[];
 }
 
 /**
@@ -55,6 +59,7 @@ export function touchedAddresses(txs: PreparedTx[], proposerHex: string): Set<st
     out.add(t.senderHex);
     const tx = t.stx.tx;
     if (tx.kind === TxKind.Transfer) out.add(bytesToHex(tx.payload.to));
+    else if (tx.kind === TxKind.Receive) out.add(bytesToHex(tx.payload.receipt.to));
     else if (tx.kind === TxKind.Vote) for (const c of tx.payload.candidates) out.add(bytesToHex(c));
     else if (tx.kind === TxKind.Evidence) {
       out.add(bytesToHex(evidenceOffender(tx.payload)));
@@ -98,7 +103,8 @@ export function stakingFollowUpAddresses(txs: PreparedTx[], accounts: AccountMap
  * sender's nonce rises by one and the fee goes to the proposer. A noop does nothing else; a Smallbank op may abort,
  * which changes no record but still includes the tx; staking kinds follow `applyStakingTx`; registry and record
  * kinds follow `applyChainTx` with `opts.context` (the block height and the chain's role; without it they are
- * refused as on a chain of neither role). `accounts` must hold every account of `touchedAddresses` and
+ * refused as on a chain of neither role); cross transfers and receives follow `applyCrossTransfer` and `applyReceive`
+ * (a receive has no nonce and no fee; receipts go to the result's outbox). `accounts` must hold every account of `touchedAddresses` and
  * `stakingFollowUpAddresses` that exists, `records` every record of `touchedRecords` that exists. With `skipInvalid`
  * (block building) a failing tx is skipped and reported; without it (block validation) the first failure throws its
  * `TxError`.
@@ -118,22 +124,42 @@ export function executeTxs(
   const outcomes: TxOutcome[] = [];
   const rejected: ExecutionResult["rejected"] = [];
   let fees = 0n;
+  const ctx = opts.context;
+  const crossShard: CrossShardScope = {
+    store,
+    records: recordState,
+    sources: ctx?.main ? receiptSourcesFromRecords(recordState) : ctx?.sources,
+    height: ctx?.height ?? 0,
+    outbox: [],
+  };
   for (const t of txs) {
     const tx = t.stx.tx;
-    const sender = read(t.senderHex);
     const fail = (code: TxError["code"], message: string) => {
       const error = new TxError({ code, txHash: t.hashHex }, message);
       if (!opts.skipInvalid) throw error;
       rejected.push({ tx: t, error });
     };
+    if (tx.kind === TxKind.Receive) {
+      // No nonce and no fee: the receipt is what is checked, and it is consumed once.
+      const failure = applyReceive(t, crossShard);
+      if (failure !== null) fail(failure.code, failure.message);
+      else {
+        applied.push(t);
+        outcomes.push(TX_OK);
+      }
+      continue;
+    }
+    const sender = read(t.senderHex);
     if (tx.nonce !== sender.nonce) {
       fail("TX_ERROR_NONCE_MISMATCH", `nonce ${tx.nonce} does not match the account nonce ${sender.nonce}`);
       continue;
     }
-    if (isStakingTx(tx) || isChainTx(tx)) {
+    if (isStakingTx(tx) || isChainTx(tx) || tx.kind === TxKind.CrossTransfer) {
       const failure = isStakingTx(tx)
         ? applyStakingTx(tx, t.senderHex, store)
-        : applyChainTx(t, store, recordState, opts.context);
+        : tx.kind === TxKind.CrossTransfer
+          ? applyCrossTransfer(t, crossShard)
+          : applyChainTx(t, store, recordState, ctx);
       if (failure !== null) {
         fail(failure.code, failure.message);
         continue;
@@ -171,5 +197,6 @@ export function executeTxs(
     const proposer = read(proposerHex);
     changed.set(proposerHex, { ...proposer, balance: proposer.balance + fees });
   }
-  return { applied, rejected, changed, records: recordState.changed, outcomes, fees };
+  const receipts = crossShard.outbox;
+  return { applied, rejected, changed, records: recordState.changed, outcomes, fees, receipts };
 }

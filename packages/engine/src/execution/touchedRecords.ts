@@ -1,4 +1,5 @@
 import { type RecordRef, TxKind } from "@vshard/types";
+import { crossShardRecordsTouched } from "../crossShard/crossShardTouched.ts";
 import { chainTxRecordsTouched } from "../registry/registryTouched.ts";
 import type { PreparedTx } from "./executeTxs.ts";
 import { recordKeyHex } from "./recordStateKey.ts";
@@ -21,6 +22,9 @@ export function recordsTouchedBy(prepared: PreparedTx): RecordRef[] {
     case TxKind.EpochProof:
     case TxKind.Record:
       return chainTxRecordsTouched(prepared);
+    case TxKind.CrossTransfer:
+    case TxKind.Receive:
+      return crossShardRecordsTouched(prepared);
     default:
       return [];
   }

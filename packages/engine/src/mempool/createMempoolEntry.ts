@@ -4,12 +4,13 @@ import type { PreparedTx } from "../execution/executeTxs.ts";
 import type { MempoolEntry } from "./interface.ts";
 
 /**
- * What a tx takes from its sender's balance if executed: its fee, plus the amount a transfer moves or a stake locks,
- * or the deposit a validator registration locks.
+ * What a tx takes from its sender's balance if executed: its fee, plus the amount a transfer (local or cross-shard)
+ * moves or a stake locks, or the deposit a validator registration locks.
  */
 export function txCost(stx: SignedTx): bigint {
   const tx = stx.tx;
-  if (tx.kind === TxKind.Transfer || tx.kind === TxKind.Stake) return tx.fee + tx.payload.amount;
+  if (tx.kind === TxKind.Transfer || tx.kind === TxKind.CrossTransfer || tx.kind === TxKind.Stake)
+    return tx.fee + tx.payload.amount;
   if (tx.kind === TxKind.RegisterValidator) return tx.fee + tx.payload.deposit;
   return tx.fee;
 }

@@ -64,9 +64,10 @@ export function chainRoleProblem(tx: Tx, roles: ChainRoles): TxFailure | null {
 }
 
 /**
- * On a worker chain, whether the accounts a tx names live in this shard under the schema's assignment rule: the
- * sender's sub-account must exist here, and a transfer's recipient must live here too (cross-shard transfers are not
- * built yet). `TX_ERROR_WRONG_SHARD` naming the home shard otherwise.
+ * On a worker chain, whether the accounts a tx names live where it puts them under the schema's assignment rule: the
+ * sender's sub-account must exist here, a transfer's recipient too (another shard takes a cross transfer), and a cross
+ * transfer's recipient in its destination shard when that is a shard of this chain the schema knows. A receive names
+ * no sender account (its relay's key only signs it). `TX_ERROR_WRONG_SHARD` naming the home shard otherwise.
  */
 export function workerShardProblem(
   t: PreparedTx,
@@ -82,10 +83,22 @@ export function workerShardProblem(
         : `under '${schema.assignment.rule}' it lives in shard ${home} of chain ${tx.chainId}, not shard ${shard}`;
     return { code: "TX_ERROR_WRONG_SHARD", message: `${who} ${addressToText(address)}: ${where}` };
   };
+  if (tx.kind === TxKind.Receive) return null;
   if (!isShardAllowed(schema, t.senderAddress, shard)) return wrong("sender", t.senderAddress);
   if (tx.kind === TxKind.Transfer && !isShardAllowed(schema, tx.payload.to, shard)) {
     const failure = wrong("recipient", tx.payload.to);
-    return { ...failure, message: `${failure.message} (cross-shard transfers are not supported yet)` };
+    return { ...failure, message: `${failure.message} (send a cross transfer to its shard)` };
+  }
+  if (tx.kind === TxKind.CrossTransfer) {
+    const { to, destination } = tx.payload;
+    const known = destination.chainId === tx.chainId && destination.shard < schema.shards.length;
+    if (known && !isShardAllowed(schema, to, destination.shard)) {
+      const home = homeShard(schema, to);
+      return {
+        code: "TX_ERROR_WRONG_SHARD",
+        message: `recipient ${addressToText(to)}: under '${schema.assignment.rule}' it lives in shard ${home} of chain ${tx.chainId}, not shard ${destination.shard}`,
+      };
+    }
   }
   return null;
 }

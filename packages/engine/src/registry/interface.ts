@@ -1,4 +1,5 @@
 import type { EpochProofPurpose, Header, WorkerChainSchema } from "@vshard/types";
+import type { ReceiptSourceLoader, ReceiptSources } from "../crossShard/interface.ts";
 import type { TxErrorCode } from "../errors.ts";
 import type { MainChainRules } from "./options.ts";
 import type {
@@ -22,12 +23,19 @@ export interface ChainRoles {
   schema?: WorkerChainSchema;
   /** Checks anchors (main chain only); absent: every anchor is refused. */
   anchorVerifier?: AnchorVerifier;
+  /**
+   * Reads what a worker shard's receives need from the main chain (notarised source blocks, the registry's shards);
+   * absent on a worker shard: receives are refused. The main chain reads its own state instead.
+   */
+  receiptSources?: ReceiptSourceLoader;
 }
 
 /** What executing a block's registry and record txs needs beyond the txs and the state read. */
 export interface ExecutionContext extends ChainRoles {
   /** Height of the block being executed. */
   height: number;
+  /** A worker shard's receipt sources for this block, read before execution (`ChainRoles.receiptSources`). */
+  sources?: ReceiptSources;
 }
 
 /** Why a tx is refused: a `TxError` code and a message naming what is at fault. */

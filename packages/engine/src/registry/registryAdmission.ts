@@ -27,8 +27,8 @@ export interface RegistryAdmissionContext {
  * Refusals that an earlier tx of the same sender, still pending, may lift before this one executes: an update of the
  * chain the sender's pending register-chain creates, or of the version its pending update sets; an epoch proof after
  * its pending register-validator. Every other registry refusal stands whatever is pending: registrations, names, VRF
- * keys, published proofs and anchor heads are never undone, owners never change, and an anchor needs a committee the
- * main chain fixed long after the chain's registration.
+ * keys, published proofs and anchored headers are never undone, owners never change, and an anchor needs a committee
+ * the main chain fixed long after the chain's registration.
  */
 const LIFTED_BY_EARLIER_TXS: Readonly<Partial<Record<TxKind, ReadonlySet<TxErrorCode>>>> = {
   [TxKind.UpdateChain]: new Set(["TX_ERROR_UNKNOWN_CHAIN", "TX_ERROR_BAD_SCHEMA_UPDATE"]),

@@ -112,7 +112,7 @@ export function decodeChainEntry(bytes: Uint8Array): ChainEntry {
   };
 }
 
-/** The last header anchored for a worker shard (ns AnchorHead). */
+/** The highest header anchored for a worker shard (ns AnchorHead); lower heights may be anchored after it. */
 export interface AnchorHeadEntry {
   height: number;
   /** `headerHash` of that header. */

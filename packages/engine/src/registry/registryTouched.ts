@@ -3,6 +3,7 @@ import type { PreparedTx } from "../execution/executeTxs.ts";
 import type { ChainTx } from "./chainTxRules.ts";
 import { decodeSchemaPayload } from "./chainTxRules.ts";
 import {
+  anchoredHeaderRecordId,
   anchorHeadRecordId,
   chainNameRecordId,
   chainRecordId,
@@ -16,9 +17,10 @@ import {
 /**
  * The records a registry or record tx may read (for `touchedRecords`): a register-validator its Validator record and
  * its VRF key's owner; a register-chain the chain id counter and its name (when its schema decodes: otherwise it
- * fails without reading the name); an update-chain its Chain; an anchor the header's Chain and the shard's
- * AnchorHead; an epoch proof the sender's Validator record and the proof's own record. A record tx reads nothing: it
- * writes its record whatever was there.
+ * fails without reading the name); an update-chain its Chain; an anchor the header's Chain, the AnchoredHeader at its
+ * height (is it anchored already?) and the shard's AnchorHead (raised to the highest height anchored); an epoch proof
+ * the sender's Validator record and the proof's own record. A record tx reads nothing: it writes its record whatever
+ * was there.
  */
 export function chainTxRecordsTouched(t: PreparedTx): RecordRef[] {
   const tx = t.stx.tx as ChainTx;
@@ -40,9 +42,10 @@ export function chainTxRecordsTouched(t: PreparedTx): RecordRef[] {
     case TxKind.UpdateChain:
       return [{ namespace: RecordNamespace.Chain, id: chainRecordId(tx.payload.chainId) }];
     case TxKind.Anchor: {
-      const { chainId, shard } = tx.payload.header;
+      const { chainId, shard, height } = tx.payload.header;
       return [
         { namespace: RecordNamespace.Chain, id: chainRecordId(chainId) },
+        { namespace: RecordNamespace.AnchoredHeader, id: anchoredHeaderRecordId(chainId, shard, height) },
         { namespace: RecordNamespace.AnchorHead, id: anchorHeadRecordId(chainId, shard) },
       ];
     }

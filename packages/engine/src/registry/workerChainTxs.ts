@@ -15,6 +15,7 @@ import { type ChainTxScope, type Checked, type RegistryScope, refuse } from "./c
 import type { TxFailure } from "./interface.ts";
 import {
   type ChainEntry,
+  decodeAnchoredHeaderEntry,
   decodeAnchorHeadEntry,
   decodeChainEntry,
   decodeU32Value,
@@ -120,7 +121,9 @@ export function checkUpdateChain(tx: TxOfKind<TxKind.UpdateChain>, scope: Regist
 
 /**
  * The registry rules of an anchor, which admission checks too: the header's chain must be registered and have its
- * shard, and its height be above the shard's anchor head. Gives the chain's entry (what the certificate check needs).
+ * shard, and no header be anchored yet at its height. Heights may be anchored in any order (a block skipped once can
+ * be anchored later, by anyone), so the shard's anchor head is no bound. Gives the chain's entry (what the
+ * certificate check needs).
  */
 export function anchorTarget(tx: TxOfKind<TxKind.Anchor>, scope: RegistryScope): ChainEntry | TxFailure {
   const { chainId, shard, height } = tx.payload.header;
@@ -131,12 +134,14 @@ export function anchorTarget(tx: TxOfKind<TxKind.Anchor>, scope: RegistryScope):
       "TX_ERROR_UNKNOWN_SHARD",
       `payload.header.shard: chain ${chainId} ('${entry.name}') has shards 0..${entry.shardsAddedAt.length - 1}, not ${shard}`,
     );
-  const stored = scope.records.read(RecordNamespace.AnchorHead, anchorHeadRecordId(chainId, shard));
-  const head = stored === null ? null : decodeAnchorHeadEntry(stored);
-  if (head !== null && height <= head.height)
+  const stored = scope.records.read(
+    RecordNamespace.AnchoredHeader,
+    anchoredHeaderRecordId(chainId, shard, height),
+  );
+  if (stored !== null)
     return refuse(
-      "TX_ERROR_STALE_ANCHOR",
-      `chain ${chainId} shard ${shard} is anchored up to height ${head.height}; header height ${height} is not above it`,
+      "TX_ERROR_ALREADY_ANCHORED",
+      `chain ${chainId} shard ${shard} height ${height} is already anchored (at main height ${decodeAnchoredHeaderEntry(stored).anchoredAt})`,
     );
   return entry;
 }
@@ -144,7 +149,8 @@ export function anchorTarget(tx: TxOfKind<TxKind.Anchor>, scope: RegistryScope):
 /**
  * Anchors a worker shard header: the registry rules (`anchorTarget`), then the anchor verifier must accept its
  * certificate (absent verifier: refused; checked at execution only, as it depends on the block's main height). Writes
- * the shard's AnchorHead and the AnchoredHeader at its height.
+ * the AnchoredHeader at its height, and the shard's AnchorHead when the height is above it (the head is the highest
+ * height anchored, never lowered).
  */
 export function checkAnchor(tx: TxOfKind<TxKind.Anchor>, scope: RegistryScope): Checked {
   const { header } = tx.payload;
@@ -168,12 +174,12 @@ export function checkAnchor(tx: TxOfKind<TxKind.Anchor>, scope: RegistryScope): 
     epoch: header.epoch,
     anchoredAt: ctx.height,
   };
+  const headId = anchorHeadRecordId(chainId, shard);
+  const stored = scope.records.read(RecordNamespace.AnchorHead, headId);
+  const raisesHead = stored === null || decodeAnchorHeadEntry(stored).height < height;
   return () => {
-    scope.records.write(
-      RecordNamespace.AnchorHead,
-      anchorHeadRecordId(chainId, shard),
-      encodeAnchorHeadEntry({ height, hash }),
-    );
+    if (raisesHead)
+      scope.records.write(RecordNamespace.AnchorHead, headId, encodeAnchorHeadEntry({ height, hash }));
     scope.records.write(
       RecordNamespace.AnchoredHeader,
       anchoredHeaderRecordId(chainId, shard, height),

@@ -36,7 +36,7 @@ describe("recordStateKey", () => {
     const namespaces = Object.values(RecordNamespace).filter(
       (v): v is RecordNamespace => typeof v === "number",
     );
-    expect(namespaces).toHaveLength(10);
+    expect(namespaces).toHaveLength(12);
     const keys = new Set([
       ...namespaces.map((ns) => bytesToHex(recordStateKey(ns, id))),
       bytesToHex(stateKeyOf(id)),

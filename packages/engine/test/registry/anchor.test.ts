@@ -78,24 +78,48 @@ describe("anchor", () => {
     expect(await registryReaderOf(blind).anchorHead(1, 0)).toBeNull();
   });
 
-  it("refuses a header at or below the shard's anchored height: at admission, and within one block", async () => {
+  it("anchors heights in any order: 5 then 3 both anchored, the head stays at the highest (5)", async () => {
     const chain = await chainWithWorker(() => null);
-    await mine(chain, [anchor(0, header(1, 3, 10))]);
-    expect(await refusedAtAdmission(chain, anchor(1, header(1, 3, 10)))).toEqual({
-      code: "TX_ERROR_STALE_ANCHOR",
-      message: "chain 1 shard 3 is anchored up to height 10; header height 10 is not above it",
+    const five = header(1, 3, 5);
+    const three = header(1, 3, 3);
+    await mine(chain, [anchor(0, five)]);
+    await mine(chain, [anchor(1, three)]);
+    const registry = registryReaderOf(chain);
+    expect(await registry.anchorHead(1, 3)).toEqual({ height: 5, hash: headerHash(five) });
+    expect(await registry.anchoredHeader(1, 3, 5)).toMatchObject({ hash: headerHash(five), anchoredAt: 2 });
+    expect(await registry.anchoredHeader(1, 3, 3)).toMatchObject({ hash: headerHash(three), anchoredAt: 3 });
+    // Within one block too, whatever the order: the head is the highest height.
+    await mine(chain, [anchor(2, header(1, 3, 9)), anchor(3, header(1, 3, 7))]);
+    expect((await registry.anchorHead(1, 3))?.height).toBe(9);
+    expect((await registry.anchoredHeader(1, 3, 7))?.anchoredAt).toBe(4);
+    // Another shard's head is its own.
+    await mine(chain, [anchor(4, header(1, 2, 1))]);
+    expect((await registry.anchorHead(1, 2))?.height).toBe(1);
+    expect((await registry.anchorHead(1, 3))?.height).toBe(9);
+  });
+
+  it("refuses a height already anchored: at admission, and within one block; the head is not lowered", async () => {
+    const chain = await chainWithWorker(() => null);
+    const five = header(1, 3, 5);
+    const three = header(1, 3, 3);
+    await mine(chain, [anchor(0, five), anchor(1, three)]);
+    expect(await refusedAtAdmission(chain, anchor(2, three))).toEqual({
+      code: "TX_ERROR_ALREADY_ANCHORED",
+      message: "chain 1 shard 3 height 3 is already anchored (at main height 2)",
     });
-    expect((await refusedAtAdmission(chain, anchor(1, header(1, 3, 9)))).code).toBe("TX_ERROR_STALE_ANCHOR");
-    // Two anchors of one height, both admitted: the second meets the head the first wrote.
-    const twin = signed(3, 0, TxKind.Anchor, { header: { ...header(1, 3, 12), time: 1 } });
-    expect(await refusedAtExecution(chain, twin, [anchor(1, header(1, 3, 12))])).toEqual({
-      code: "TX_ERROR_STALE_ANCHOR",
-      message: "chain 1 shard 3 is anchored up to height 12; header height 12 is not above it",
+    // A different header at that height (another certificate, or a fork) is refused alike.
+    const other = { ...three, time: 1 };
+    expect((await refusedAtAdmission(chain, anchor(2, other))).code).toBe("TX_ERROR_ALREADY_ANCHORED");
+    // Two anchors of one height, both admitted: the second meets the header the first wrote.
+    const twin = signed(3, 0, TxKind.Anchor, { header: { ...header(1, 3, 4), time: 1 } });
+    expect(await refusedAtExecution(chain, twin, [anchor(2, header(1, 3, 4))])).toEqual({
+      code: "TX_ERROR_ALREADY_ANCHORED",
+      message: "chain 1 shard 3 height 4 is already anchored (at main height 3)",
     });
-    await mine(chain, [anchor(2, header(1, 3, 13))]);
-    expect((await registryReaderOf(chain).anchorHead(1, 3))?.height).toBe(13);
-    // Each height anchored keeps its header.
-    expect((await registryReaderOf(chain).anchoredHeader(1, 3, 10))?.anchoredAt).toBe(2);
+    const registry = registryReaderOf(chain);
+    expect(await registry.anchorHead(1, 3)).toEqual({ height: 5, hash: headerHash(five) });
+    expect(await registry.anchoredHeader(1, 3, 3)).toMatchObject({ hash: headerHash(three), anchoredAt: 2 });
+    expect((await registry.anchoredHeader(1, 3, 4))?.hash).toEqual(headerHash(header(1, 3, 4)));
   });
 
   it("refuses a header of a chain never registered, or of a shard the chain does not have, at admission", async () => {

@@ -190,7 +190,7 @@ describe("record txs", () => {
       code: "TX_ERROR_WRONG_SHARD",
       message:
         `recipient ${addressToText(users[stranger].address)}: under 'address-hash' it lives in shard ${theirs} of chain 1, ` +
-        `not shard ${home} (cross-shard transfers are not supported yet)`,
+        `not shard ${home} (send a cross transfer to its shard)`,
     });
     const local = users.findIndex((_, i) => i !== 0 && addressHashHome(i) === home);
     expect(local).toBeGreaterThan(0);
