@@ -3,9 +3,10 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { waitForDevnetApi } from "@vshard/node";
+import { readKeyFile, waitForDevnetApi } from "@vshard/node";
+import { addressFromPublicKey, addressToText, homeShard, parseWorkerChainSchema } from "@vshard/types";
 import { afterAll, describe, expect, it } from "vitest";
-import { tempDir } from "../helpers/testNetwork.ts";
+import { tempDir, testKey } from "../helpers/testNetwork.ts";
 
 const VSHARD_BIN = fileURLToPath(new URL("../../packages/node/bin/vshard.js", import.meta.url));
 const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
@@ -108,6 +109,29 @@ describe("vshard devnet (npm start): a sharded network in one process", () => {
       120_000,
     );
     expect(after.chains.find((c) => c.chainId === 2)?.version).toBe(2);
+
+    // The four kinds of cross-shard transfer, each followed to its credit by `transfer --wait` (the devnet's relays
+    // deliver the receipts): sub-accounts of one owner, owners on different shards, worker chain to worker chain,
+    // and main chain to worker chain.
+    const gpu = parseWorkerChainSchema(JSON.parse(await readFile(join(EXAMPLES, "gpu-rental.json"), "utf8")));
+    const faucet = addressFromPublicKey((await readKeyFile(key)).publicKey);
+    const faucetHome = homeShard(gpu, faucet) as number;
+    const other = Array.from({ length: 64 }, (_, i) =>
+      addressFromPublicKey(testKey("devnet-peer", i).publicKey),
+    ).find((a) => homeShard(gpu, a) !== faucetHome) as Uint8Array;
+    const transfer = async (...args: string[]) => {
+      const out = await cli("transfer", "--key", key, "--amount", "7", "--wait", "--timeout", "90", ...args);
+      expect(out.stdout).toMatch(/debited/);
+      expect(out.stdout).toMatch(/credited/);
+      return out.stdout;
+    };
+    const me = addressToText(faucet);
+    await transfer("--chain", "2", "--from-shard", "0", "--to", `${me}@2/1`);
+    await transfer("--chain", "1", "--to", `${addressToText(other)}@1/${homeShard(gpu, other)}`);
+    expect(await transfer("--chain", "1", "--to", `${me}@2/0`)).toMatch(/routed/);
+    await transfer("--chain", "main", "--to", `${me}@1/${faucetHome}`);
+    const supply = (await (await fetch(`${url}/v1/supply`)).json()) as { balanced: boolean };
+    expect(supply.balanced).toBe(true);
 
     // Same process all along: nothing restarted.
     expect(child.exitCode).toBeNull();

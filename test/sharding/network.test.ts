@@ -182,6 +182,33 @@ describe("a sharded network: main chain, worker shards, epochs, anchoring", () =
     }
   }, 120_000);
 
+  it("anchors every final block of each shard, none skipped, the head at the highest height", async () => {
+    const registry = nodes[0].registry;
+    const upTo = [0, 1].map((s) => nodes[0].runtime(1, s)?.chain.finalizedHeight() ?? 0);
+    /** The heights 1..upTo[shard] of a shard that no header is anchored at yet. */
+    const missing = async (shard: number) => {
+      const out: number[] = [];
+      for (let h = 1; h <= upTo[shard]; h++)
+        if ((await registry.anchoredHeader(1, shard, h)) === null) out.push(h);
+      return out;
+    };
+    let gaps = [await missing(0), await missing(1)];
+    for (let i = 0; i < 60 && gaps.some((g) => g.length > 0); i++) {
+      await run.runUntil(() => false, 500);
+      gaps = [await missing(0), await missing(1)];
+    }
+    expect(upTo.every((h) => h > EPOCH_BLOCKS)).toBe(true);
+    expect(gaps).toEqual([[], []]);
+    for (const shard of [0, 1]) {
+      const head = await registry.anchorHead(1, shard);
+      expect(head?.height).toBeGreaterThanOrEqual(upTo[shard]);
+      // Each anchored header is the shard's final block at that height.
+      const block = await nodes[0].runtime(1, shard)?.chain.getBlock(upTo[shard]);
+      const anchored = await registry.anchoredHeader(1, shard, upTo[shard]);
+      expect(anchored && bytesToHex(anchored.hash)).toBe(block && bytesToHex(headerHash(block.header)));
+    }
+  }, 120_000);
+
   it("refuses an anchor whose shard certificate is forged or short of a quorum", async () => {
     const node = nodes[0];
     const shard = node.runtime(1, 0);

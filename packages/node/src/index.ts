@@ -8,6 +8,7 @@ export * from "./keyFile.ts";
 export * from "./logger.ts";
 export * from "./metrics.ts";
 export * from "./network/index.ts";
+export * from "./relay/index.ts";
 export * from "./runtime/anchoring.ts";
 export * from "./runtime/chainRuntime.ts";
 export * from "./runtime/cluster.ts";

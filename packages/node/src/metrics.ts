@@ -13,6 +13,13 @@ export interface NodeMetrics {
   blockCommitSeconds: Histogram<"chain">;
   httpRequests: Counter<"operation" | "status">;
   httpRequestSeconds: Histogram<"operation">;
+  /**
+   * Cross-shard transfer latency, seconds, by stage: `anchor` (debit → source block anchored), `relay` (anchored → a
+   * relay handed the receive to this node), `credit` (relayed → credited), `total` (debit → credit).
+   */
+  crossShardSeconds: Histogram<"stage">;
+  /** Receipts consumed by hosted shards: credited, forwarded (main chain as router) or refunded. */
+  receiptsConsumed: Counter<"chain" | "use">;
   /** Height the consensus plugin is deciding (the next block's), read from its status at each scrape. */
   consensusHeight: Gauge<"chain">;
   /** Round of that height, for round-based plugins (absent for the others). */
@@ -136,6 +143,19 @@ export function createNodeMetrics(): NodeMetrics {
       name: "vshard_http_requests_total",
       help: "HTTP requests by operation id and status",
       labelNames: ["operation", "status"],
+      registers: r,
+    }),
+    crossShardSeconds: new Histogram({
+      name: "vshard_cross_shard_seconds",
+      help: "Cross-shard transfer latency by stage: anchor, relay, credit, and total (debit to credit)",
+      labelNames: ["stage"],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60],
+      registers: r,
+    }),
+    receiptsConsumed: new Counter({
+      name: "vshard_receipts_consumed_total",
+      help: "Receipts consumed by a hosted shard, by use (credited, forwarded, refunded)",
+      labelNames: ["chain", "use"],
       registers: r,
     }),
     httpRequestSeconds: new Histogram({

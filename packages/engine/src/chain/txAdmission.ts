@@ -156,7 +156,8 @@ export class TxAdmission implements SignatureChecker {
     const account = accounts.get(t.senderHex) ?? EMPTY_ACCOUNT;
     // Checked again right before the add (no await in between): two deliveries of one receipt admitted together
     // would otherwise both pass the earlier check, and the second would replace the first in the receipt's slot.
-    const pending = t.stx.tx.kind === TxKind.Receive ? this.modules.mempool.pendingOf(t.senderHex)[0] : undefined;
+    const pending =
+      t.stx.tx.kind === TxKind.Receive ? this.modules.mempool.pendingOf(t.senderHex)[0] : undefined;
     if (pending && pending.hashHex !== t.hashHex)
       return {
         ok: false,

@@ -12,6 +12,8 @@ export interface HostedShard {
   chain: ShardChain;
   consensus: ConsensusPlugin;
   committee: Committee;
+  /** When this node first admitted a receive of a receipt (`receiptKeyOf`), if it did. */
+  receives?: { relayedAt(key: string): number | undefined };
 }
 
 /** A worker shard's committee as the main chain fixed it, with the shard's plugin. */

@@ -7,6 +7,7 @@ import type { ApiContext, RouteDefinition } from "./routeDefinition.ts";
 import { anchorRoutes } from "./routes/anchorRoutes.ts";
 import { chainRoutes } from "./routes/chainRoutes.ts";
 import { consensusRoutes } from "./routes/consensusRoutes.ts";
+import { crossShardRoutes } from "./routes/crossShardRoutes.ts";
 import { epochRoutes } from "./routes/epochRoutes.ts";
 import { eventRoutes } from "./routes/eventRoutes.ts";
 import { networkRoutes } from "./routes/networkRoutes.ts";
@@ -54,6 +55,7 @@ export function createApiServer(ctx: ApiContext, logger: Logger, version: string
     ...recordRoutes(ctx),
     ...epochRoutes(ctx),
     ...anchorRoutes(ctx),
+    ...crossShardRoutes(ctx),
   ];
   const openApi = buildOpenApi(routes, version);
 

@@ -1,12 +1,10 @@
 import { bytesToHex, hexToBytes } from "@vshard/crypto";
 import {
-  AddressError,
   addressToText,
   encodeHeader,
   MAX_INT64,
   MAX_VOTES,
   MIN_INT64,
-  parseAddress,
   type SignedTx,
   SmallbankOp,
   type SmallbankPayload,
@@ -15,13 +13,21 @@ import {
 } from "@vshard/types";
 import { ApiError } from "./apiError.ts";
 import {
+  addressFromJson,
+  type CrossShardTxJson,
+  crossShardPayloadSchemas,
+  crossShardTxFromJson,
+  crossShardTxToJson,
+} from "./crossShardTxJson.ts";
+import {
   type MainChainTxJson,
   mainChainPayloadSchemas,
   mainChainTxFromJson,
   mainChainTxToJson,
 } from "./mainChainTxJson.ts";
 
-// The main-chain kinds' JSON forms live beside this file; the package exports them from here.
+// The main-chain and cross-shard kinds' JSON forms live beside this file; the package exports them from here.
+export * from "./crossShardTxJson.ts";
 export * from "./mainChainTxJson.ts";
 
 /** The JSON names of the Smallbank ops, by op number. */
@@ -79,6 +85,7 @@ export type TxJson =
   | StakeTxJson
   | VoteTxJson
   | EvidenceTxJson
+  | CrossShardTxJson
   | MainChainTxJson;
 
 const DECIMAL = "^(0|[1-9][0-9]{0,19})$";
@@ -123,6 +130,7 @@ const payloadSchemas = {
   },
   // Accepted by the schema so that the handler can say why it is refused: evidence is msgpack-only.
   evidence: { type: "object" },
+  ...crossShardPayloadSchemas,
   ...mainChainPayloadSchemas,
 } as const;
 
@@ -153,7 +161,9 @@ export const txJsonSchema = {
     payload: {
       type: "object",
       description:
-        "by kind: transfer {to, amount}, noop {}, smallbank {op, other?, amount}, stake {amount}, unstake {amount}, " +
+        "by kind: transfer {to, amount}, cross-transfer {to, destination: {chainId, shard}, amount}, " +
+        "receive {receipt: {id, from, to, amount, source, destination}, sourceHeight, proof: {index, leafCount, " +
+        "siblings}}, noop {}, smallbank {op, other?, amount}, stake {amount}, unstake {amount}, " +
         "vote {candidates}, register-validator {blsPublicKey, blsProofOfPossession, vrfPublicKey, deposit}, " +
         "register-chain {schema}, update-chain {chainId, schema}, record {recordType, record}, anchor {header}, " +
         "epoch-proof {epoch, purpose, proof}; evidence only as application/msgpack",
@@ -214,6 +224,9 @@ export function signedTxToJson(stx: SignedTx): TxJson {
         payload: { first: bytesToHex(encodeHeader(first)), second: bytesToHex(encodeHeader(second)) },
       };
     }
+    case TxKind.CrossTransfer:
+    case TxKind.Receive:
+      return crossShardTxToJson(fields, tx);
     case TxKind.RegisterValidator:
     case TxKind.RegisterChain:
     case TxKind.UpdateChain:
@@ -221,15 +234,6 @@ export function signedTxToJson(stx: SignedTx): TxJson {
     case TxKind.Anchor:
     case TxKind.EpochProof:
       return mainChainTxToJson(fields, tx);
-  }
-}
-
-function addressAt(text: string, field: string): Uint8Array {
-  try {
-    return parseAddress(text);
-  } catch (err) {
-    if (err instanceof AddressError) throw new ApiError(400, err.code, `${field}: ${err.message}`);
-    throw err;
   }
 }
 
@@ -258,7 +262,7 @@ export function signedTxFromJson(json: TxJson, field = "body"): SignedTx {
         ...common,
         kind: TxKind.Transfer,
         payload: {
-          to: addressAt(json.payload.to, `${field}.payload.to`),
+          to: addressFromJson(json.payload.to, `${field}.payload.to`),
           amount: amount("payload.amount", json.payload.amount),
         },
       };
@@ -279,7 +283,7 @@ export function signedTxFromJson(json: TxJson, field = "body"): SignedTx {
         op,
         amount: integerAt(p.amount, `${field}.payload.amount`, MIN_INT64, MAX_INT64, "-2^63..2^63-1"),
       };
-      if (p.other !== undefined) payload.other = addressAt(p.other, `${field}.payload.other`);
+      if (p.other !== undefined) payload.other = addressFromJson(p.other, `${field}.payload.other`);
       tx = { ...common, kind: TxKind.Smallbank, payload };
       break;
     }
@@ -297,10 +301,14 @@ export function signedTxFromJson(json: TxJson, field = "body"): SignedTx {
         kind: TxKind.Vote,
         payload: {
           candidates: json.payload.candidates.map((c, i) =>
-            addressAt(c, `${field}.payload.candidates[${i}]`),
+            addressFromJson(c, `${field}.payload.candidates[${i}]`),
           ),
         },
       };
+      break;
+    case "cross-transfer":
+    case "receive":
+      tx = crossShardTxFromJson(json, common, field);
       break;
     case "evidence":
       throw new ApiError(

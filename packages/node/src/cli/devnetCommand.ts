@@ -28,6 +28,7 @@ export function registerDevnetCommand(program: Command): void {
     )
     .option("--epoch-blocks <n>", "network: main-chain blocks per epoch (even)", intOption, 32)
     .option("--witnesses <n>", "network: voting members drawn per shard committee", intOption, 4)
+    .option("--relays <n>", "network: relays delivering cross-shard receipts, in this process", intOption, 2)
     .option("--byzantine <fraction>", "network: Byzantine share assumed by the takeover report", Number, 0.25)
     .option("--max-takeover <p>", "network: warn when the takeover bound exceeds this", Number, 1e-6)
     .option("--data-dir <dir>", "data folder (database, genesis, keys, node.log)", "data/devnet")
@@ -144,6 +145,7 @@ async function runNetworkDevnet(o: Record<string, unknown>): Promise<void> {
     maxTakeover: o.maxTakeover as number,
     verifyThreads: o.verifyThreads as number,
     logLevel: o.logLevel as "info",
+    relays: o.relays as number,
   });
   const first = devnet.cluster.node(0);
   console.log(
@@ -155,7 +157,13 @@ async function runNetworkDevnet(o: Record<string, unknown>): Promise<void> {
   for (const [i, url] of devnet.urls.entries()) console.log(`  node-${i}     ${url}`);
   console.log(`  data       ${dataDir}   (log: ${dataDir}/node.log)`);
   console.log(`  faucet key ${devnet.faucetKeyPath}   (funded on the main chain and on every worker chain)`);
+  for (const [i, r] of devnet.relays.entries())
+    console.log(`  relay-${i}    ${r.address}   (state ${r.statePath})`);
   console.log(`  chains     npm run vshard -- chain list --api ${devnet.urls[0]}`);
+  console.log(
+    `  transfer   npm run vshard -- transfer --key ${devnet.faucetKeyPath} --chain 1 --to <address>@main/0 --amount 100 --api ${devnet.urls[0]} --wait`,
+  );
+  console.log(`  supply     curl ${devnet.urls[0]}/v1/supply`);
   console.log(
     `  register   npm run vshard -- chain register --schema examples/token-ledger.json --key ${devnet.faucetKeyPath} --api ${devnet.urls[0]} --wait`,
   );

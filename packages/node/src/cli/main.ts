@@ -6,6 +6,7 @@ import { registerCommitteesCommand } from "./committeesCommand.ts";
 import { registerDevnetCommand } from "./devnetCommand.ts";
 import { registerKeysCommand } from "./keysCommand.ts";
 import { registerRecordCommand } from "./recordCommand.ts";
+import { registerRelayCommand } from "./relayCommand.ts";
 import { registerStatusCommand } from "./statusCommand.ts";
 import { registerTransferCommand } from "./transferCommand.ts";
 
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   registerStatusCommand(program);
   registerBenchCommand(program);
   registerCommitteesCommand(program);
+  registerRelayCommand(program);
   return program;
 }
 

@@ -7,6 +7,8 @@ import type {
   EpochCommitteesJson,
   EpochJson,
   EpochsJson,
+  OutboxJson,
+  TransferStatusJson,
   TxStatusJson,
 } from "./apiTypes.ts";
 
@@ -64,6 +66,11 @@ export class ApiClient {
     return this.request("GET", `/v1/txs/${hash}`);
   }
 
+  /** A cross transfer's receipt and the stages it reached; 404 `TRANSFER_NOT_FOUND` until its tx is committed. */
+  transfer(hash: string): Promise<TransferStatusJson> {
+    return this.request("GET", `/v1/transfers/${hash}`);
+  }
+
   /** The main chain and every registered worker chain with its shards. */
   chains(): Promise<ChainsJson> {
     return this.request("GET", "/v1/chains");
@@ -72,6 +79,11 @@ export class ApiClient {
   /** One worker chain with its schema in force. */
   chain(chainId: number): Promise<ChainDetailJson> {
     return this.request("GET", `/v1/chains/${chainId}`);
+  }
+
+  /** Shard `shard` of chain `chainId`'s final outboxes from height `from`: about `limit` receipts, whole blocks. */
+  outbox(chainId: number, shard: number, from: number, limit: number): Promise<OutboxJson> {
+    return this.request("GET", `/v1/chains/${chainId}/shards/${shard}/outbox?from=${from}&limit=${limit}`);
   }
 
   /** A record of a worker chain shard by its type's name and key (the key field's JSON value as text). */

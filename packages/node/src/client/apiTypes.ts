@@ -1,5 +1,6 @@
 import type { CommitteeAssignmentJson } from "@vshard/engine";
 import type { JsonValue } from "@vshard/types";
+import type { ReceiptJson, ReceiptProofJson, ShardRefJson } from "../api/crossShardTxJson.ts";
 
 /** An account as `GET /v1/accounts/:address` and the chain-scoped account route return it. */
 export interface AccountJson {
@@ -120,4 +121,62 @@ export interface EpochCommitteesJson {
   seed?: string;
   fixedAtHeight: number;
   assignment: CommitteeAssignmentJson | null;
+}
+
+/** A stage of a cross transfer: debited at the source, its header anchored, routed, relayed, credited or refunded. */
+export type TransferStage = "debited" | "anchored" | "routed" | "relayed" | "credited" | "refunded";
+
+/** One stage a cross transfer reached: when (epoch ms) and in which block of which shard. */
+export interface TransferStageJson {
+  stage: TransferStage;
+  at: number;
+  chainId: number;
+  shard: number;
+  /** The block of the stage; absent for `relayed` (a relay handing the receive to a node). */
+  height?: number;
+}
+
+/**
+ * `GET /v1/transfers/:hash`: a cross transfer's receipt, its route (straight to the destination or through the main
+ * chain's router) and the stages it reached so far, in order; 404 `TRANSFER_NOT_FOUND` until its tx is committed.
+ */
+export interface TransferStatusJson {
+  hash: string;
+  receipt: ReceiptJson;
+  route: "direct" | "router";
+  /** Where it stands: `credited` and `refunded` are final. */
+  status: "debited" | "anchored" | "relayed" | "credited" | "refunded";
+  stages: TransferStageJson[];
+}
+
+/** One receipt of a source block's outbox as `GET /v1/chains/:chainId/shards/:shard/outbox` lists it. */
+export interface OutboxReceiptJson {
+  /** Its position in the block's outbox (the leaf index of its proof). */
+  index: number;
+  receipt: ReceiptJson;
+  /** Its merkle proof against the block's receipt root. */
+  proof: ReceiptProofJson;
+  /** The shard that consumes it; null while the source block is not anchored (not deliverable yet). */
+  deliverTo: ShardRefJson | null;
+  /** Set once the delivery point consumed it: the height of the consuming block and what it did. */
+  consumed: { height: number; use: "credited" | "forwarded" | "refunded" } | null;
+}
+
+/** A final block of a shard with its outbox; `anchoredAt` is the main height of its anchor (null: not yet). */
+export interface OutboxBlockJson {
+  height: number;
+  anchoredAt: number | null;
+  receipts: OutboxReceiptJson[];
+}
+
+/**
+ * `GET /v1/chains/:chainId/shards/:shard/outbox?from=H&limit=N`: the final blocks from height `from` on, in order;
+ * `next` is the height to ask from next time (`finalHeight + 1` once the page reached the end).
+ */
+export interface OutboxJson {
+  chainId: number;
+  shard: number;
+  finalHeight: number;
+  next: number;
+  blocks: OutboxBlockJson[];
 }

@@ -13,6 +13,7 @@ import {
   type ConsensusPlugin,
   type Genesis,
   type Logger,
+  type ReceiptSourceLoader,
   ShardChain,
   type SubmitResult,
 } from "@vshard/engine";
@@ -22,6 +23,7 @@ import { consensusChannelOf } from "../network/index.ts";
 import type { Transport } from "../network/transport.ts";
 import { consensusAppOf } from "./committee.ts";
 import { shardTopic } from "./nodeOptions.ts";
+import { ReceiveLog } from "./receiveLog.ts";
 import { TxGossip } from "./txGossip.ts";
 
 /** What one hosted chain shard runs with. */
@@ -47,6 +49,8 @@ export interface ChainRuntimeModules {
   logger: Logger;
   /** Checks anchored shard certificates (the main chain only). */
   anchorVerifier?: AnchorVerifier;
+  /** A worker shard's view of the main chain for receives (absent: receives are refused). */
+  receiptSources?: ReceiptSourceLoader;
   /**
    * Work to finish before a block proposed by another node is executed (the main chain: derive the committees its
    * anchors are checked against, which execution itself must find at hand).
@@ -61,6 +65,8 @@ export interface ChainRuntimeModules {
  */
 export class ChainRuntime {
   private stopping: Promise<void> | null = null;
+  /** When receives of each receipt were first admitted here (a transfer's "relayed" stage). */
+  readonly receives = new ReceiveLog();
 
   private constructor(
     readonly chain: ShardChain,
@@ -75,6 +81,7 @@ export class ChainRuntime {
       db: modules.db,
       verifier: modules.verifier,
       ...(modules.anchorVerifier ? { anchorVerifier: modules.anchorVerifier } : {}),
+      ...(modules.receiptSources ? { receiptSources: modules.receiptSources } : {}),
     });
     const topic = shardTopic(chainId, shard);
     const logger = modules.logger.child({ chain: `${chainId}/${shard}` });
@@ -123,8 +130,10 @@ export class ChainRuntime {
   }
 
   /** Admits txs as a client would (gossiped to the shard's other nodes). */
-  submitTxs(txs: Array<SignedTx | WireTx>): Promise<SubmitResult[]> {
-    return this.gossip.submit(txs);
+  async submitTxs(txs: Array<SignedTx | WireTx>): Promise<SubmitResult[]> {
+    const results = await this.gossip.submit(txs);
+    this.receives.note(txs, results);
+    return results;
   }
 
   /** Leaves gossip and stops consensus (the block in flight finishes); the database stays open. Idempotent. */

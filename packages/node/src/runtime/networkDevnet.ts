@@ -6,6 +6,7 @@ import { shardTakeoverBound, smallestSafeCommitteeSize } from "@vshard/engine";
 import { parseWorkerChainSchema } from "@vshard/types";
 import { takeoverReportLines } from "../cli/committeesCommand.ts";
 import { realTimeScheduler } from "../network/index.ts";
+import { relayKeys, startRelay } from "../relay/startRelay.ts";
 import { FAUCET_BALANCE, openDevnetFolder, startInProcess } from "./devnetFolder.ts";
 import { NetworkCluster } from "./networkCluster.ts";
 import type { NodeOptions } from "./nodeOptions.ts";
@@ -28,6 +29,8 @@ export interface NetworkDevnetOptions {
   maxTakeover: number;
   verifyThreads: number;
   logLevel: NodeOptions["logLevel"];
+  /** Relays run in the devnet's process (relay i reads node i's API; its key and state in the data folder). */
+  relays: number;
 }
 
 /** What a network devnet folder remembers so that a restart resumes the same network. */
@@ -104,8 +107,9 @@ export function devnetTakeoverLines(
 
 /**
  * Starts a whole sharded network in one process: `validators` nodes, each running the main chain (dpos) and every
- * worker shard on its own classic-level folder and API port, joined by the real-time simulated network. Keys derive
- * from a seed kept in `network.json`, so the same command resumes the network. Logs go to `dataDir/node.log`.
+ * worker shard on its own classic-level folder and API port, joined by the real-time simulated network, and `relays`
+ * relays delivering cross-shard receipts (each resumes from its state file). Keys derive from a seed kept in
+ * `network.json`, so the same command resumes the network. Logs go to `dataDir/node.log`.
  */
 export async function startNetworkDevnet(opts: NetworkDevnetOptions) {
   const folder = await openDevnetFolder(opts);
@@ -127,14 +131,33 @@ export async function startNetworkDevnet(opts: NetworkDevnetOptions) {
     },
     { scheduler: realTimeScheduler(config.seed), logger, ...(verifier ? { verifier } : {}) },
   );
-  const stop = await startInProcess(cluster, folder);
+  const stopCluster = await startInProcess(cluster, folder);
+  const urls = cluster.running().map(({ node }) => node.url());
+  const relays = await Promise.all(
+    Array.from({ length: opts.relays }, async (_, i) => {
+      const statePath = join(opts.dataDir, `relay-${i}.json`);
+      const { keys } = await relayKeys(statePath);
+      const running = await startRelay({
+        apiUrl: urls[i % urls.length],
+        statePath,
+        keys,
+        logger: logger.child({ relay: i }),
+      });
+      return { ...running, statePath };
+    }),
+  );
+  const stop = async () => {
+    await Promise.all(relays.map((r) => r.stop()));
+    await stopCluster();
+  };
   const genesisShards = config.chains.reduce<number>(
     (n, c) => n + parseWorkerChainSchema(c).shards.length,
     0,
   );
   return {
     cluster,
-    urls: cluster.running().map(({ node }) => node.url()),
+    urls,
+    relays: relays.map(({ relay, statePath }) => ({ address: relay.address, statePath })),
     faucetKeyPath,
     takeover: devnetTakeoverLines(config.validators, genesisShards, opts.byzantineFraction, opts.maxTakeover),
     stop,

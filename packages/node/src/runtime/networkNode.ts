@@ -5,6 +5,7 @@ import {
   type Genesis,
   type Logger,
   type MainChainRules,
+  type ReceiptSourceLoader,
   type RegistryReader,
   registryReaderOf,
   type SubmitResult,
@@ -13,6 +14,7 @@ import {
 import { type Block, type Header, type SignedTx, TxKind, type WireTx } from "@vshard/types";
 import type { FastifyInstance } from "fastify";
 import { createApiServer } from "../api/server.ts";
+import { trackCrossShardMetrics } from "../crossShard/crossShardMetrics.ts";
 import { createNodeMetrics, type NodeMetrics } from "../metrics.ts";
 import type { Transport } from "../network/transport.ts";
 import { anchorOwnBlocks, createAnchorVerifier } from "./anchoring.ts";
@@ -24,6 +26,7 @@ import { networkViewOf } from "./networkView.ts";
 import type { NodeOptions } from "./nodeOptions.ts";
 import { type NodeResources, openNodeResources } from "./nodeResources.ts";
 import { OwnTxSubmitter } from "./ownTxSubmitter.ts";
+import { mainChainReceiptSources } from "./receiptSourceLoader.ts";
 import { ShardCommitteeBook, type ShardCommitteeSchedule } from "./shardCommittees.ts";
 import { ShardLauncher } from "./shardLauncher.ts";
 import { routeTxs } from "./txRouting.ts";
@@ -72,6 +75,8 @@ export class NetworkNode {
   private readonly launcher: ShardLauncher;
   private readonly participant: EpochParticipant;
   private readonly submitter: OwnTxSubmitter;
+  /** What every worker shard's receives read of the main chain (one cache for all). */
+  private readonly receiptSources: ReceiptSourceLoader;
   private api: FastifyInstance | null = null;
   private apiUrl: string | null = null;
   private stopped = false;
@@ -101,6 +106,7 @@ export class NetworkNode {
       { registry: this.registry, committedHeight },
     );
     this.submitter = new OwnTxSubmitter(main, opts.keys, logger.child({ module: "own-txs" }));
+    this.receiptSources = mainChainReceiptSources(main.chain, parts.resources.db);
     this.participant = new EpochParticipant(
       { rules, publicKey: opts.keys.publicKey, vrf: opts.vrf },
       {
@@ -184,6 +190,7 @@ export class NetworkNode {
   /** Starts the main chain, the worker shards already fixed, epoch participation and the API. */
   async start(): Promise<string> {
     trackChainMetrics(this.metrics, this.main);
+    this.unsubscribes.push(trackCrossShardMetrics(this.metrics, networkViewOf(this), this.main));
     await this.main.start();
     this.unsubscribes.push(
       this.main.chain.subscribe((e) => {
@@ -286,15 +293,26 @@ export class NetworkNode {
         blsKeys: this.opts.blsKeys,
         ...(schedule.rotates ? { schedule } : {}),
       },
-      { db, verifier, transport, clock, logger: this.logger },
+      { db, verifier, transport, clock, logger: this.logger, receiptSources: this.receiptSources },
     );
     this.workers.set(runtime.key, runtime);
     trackChainMetrics(this.metrics, runtime);
+    this.unsubscribes.push(trackCrossShardMetrics(this.metrics, networkViewOf(this), runtime));
     const { anchorDelayBlocks } = this.opts.network.main.chain.main;
     const accepting = (header: Header) =>
       this.main.chain.head().height + 1 >=
       schedule.fixedAtHeight(schedule.epochOfHeight(header.height)) + anchorDelayBlocks;
-    this.unsubscribes.push(anchorOwnBlocks(runtime, this.opts.keys.publicKey, this.submitter, accepting));
+    this.unsubscribes.push(
+      anchorOwnBlocks(
+        { publicKey: this.opts.keys.publicKey, accepting },
+        {
+          shard: runtime.chain,
+          main: this.main.chain,
+          submitter: this.submitter,
+          logger: this.logger.child({ module: "anchoring", chain: runtime.key }),
+        },
+      ),
+    );
     await runtime.start();
     this.logger.info(
       {

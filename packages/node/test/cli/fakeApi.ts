@@ -13,6 +13,7 @@ import {
 } from "@vshard/types";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { ApiError } from "../../src/api/apiError.ts";
+import { receiptToJson } from "../../src/api/crossShardTxJson.ts";
 import { signedTxFromJson, type TxJson } from "../../src/api/txJson.ts";
 import type {
   ChainSummaryJson,
@@ -20,6 +21,8 @@ import type {
   EpochJson,
   EpochsJson,
   MainChainSummaryJson,
+  TransferStageJson,
+  TransferStatusJson,
 } from "../../src/client/apiClient.ts";
 
 /** A worker chain the fake serves: its `GET /v1/chains` line and its schema's JSON form. */
@@ -39,6 +42,11 @@ export interface FakeApiState {
   epochs?: EpochsJson;
   seeds?: Map<number, EpochJson>;
   committees?: Map<number, EpochCommitteesJson>;
+  /**
+   * How `GET /v1/transfers/:hash` follows a submitted cross transfer: 404 `TRANSFER_NOT_FOUND` for the first
+   * `notFoundPolls` polls, then one more of `stages` per poll (none: 404 for ever).
+   */
+  transfer?: { notFoundPolls: number; stages: TransferStageJson[]; route?: "direct" | "router" };
 }
 
 /** A fresh state: main chain 0 at height 20, no worker chain, every account at nonce 0, txs final at once. */
@@ -89,6 +97,8 @@ export class FakeApi {
   static async start(state: FakeApiState = fakeState()): Promise<FakeApi> {
     const server = Fastify();
     const txs = new Map<string, SignedTx>();
+    /** Polls of `GET /v1/transfers/:hash` since the tx was (last) submitted. */
+    const transferPolls = new Map<string, number>();
     let api: FakeApi | null = null;
     server.addHook("onRequest", async (req) => {
       api?.requests.push(`${req.method} ${req.url}`);
@@ -102,6 +112,16 @@ export class FakeApi {
     });
     const chainOf = (id: string) => state.chains.find((c) => c.summary.chainId === Number(id));
 
+    // A network node's default chain is the main chain.
+    server.get("/v1/head", async () => ({
+      chainId: state.main.chainId,
+      shard: 0,
+      height: state.main.height,
+      hash: "00".repeat(32),
+      stateRoot: "00".repeat(32),
+      finalizedHeight: state.main.finalizedHeight,
+      mempoolTxs: 0,
+    }));
     server.get("/v1/chains", async () => ({ main: state.main, chains: state.chains.map((c) => c.summary) }));
     server.get("/v1/chains/:id", async (req, reply) => {
       const chain = chainOf((req.params as { id: string }).id);
@@ -130,6 +150,7 @@ export class FakeApi {
         return reply.code(400).send({ code: "TX_ERROR_BAD_SIGNATURE", message: "signature does not verify" });
       api?.submitted.push(stx);
       txs.set(bytesToHex(hash), stx);
+      transferPolls.delete(bytesToHex(hash));
       if (state.outcome === "final") apply(state, stx);
       return reply.code(202).send({ hash: bytesToHex(hash), status: "pending" });
     });
@@ -155,6 +176,29 @@ export class FakeApi {
           index: 0,
         },
       };
+    });
+    server.get("/v1/transfers/:hash", async (req, reply) => {
+      const { hash } = req.params as { hash: string };
+      const stx = txs.get(hash);
+      const polls = (transferPolls.get(hash) ?? 0) + 1;
+      transferPolls.set(hash, polls);
+      const plan = state.transfer;
+      const shown = plan ? polls - plan.notFoundPolls : 0;
+      if (!plan || stx?.tx.kind !== TxKind.CrossTransfer || shown <= 0 || plan.stages.length === 0)
+        return notFound(reply, "TRANSFER_NOT_FOUND", `no committed cross transfer ${hash}`);
+      const stages = plan.stages.slice(0, shown);
+      const last = stages[stages.length - 1].stage;
+      const { tx } = stx;
+      const receipt = receiptToJson({
+        id: txHash(tx),
+        from: addressFromPublicKey(tx.sender),
+        to: tx.payload.to,
+        amount: tx.payload.amount,
+        source: { chainId: tx.chainId, shard: tx.shard },
+        destination: tx.payload.destination,
+      });
+      const status = last === "routed" ? "anchored" : last;
+      return { hash, receipt, route: plan.route ?? "direct", status, stages } satisfies TransferStatusJson;
     });
     server.get(
       "/v1/epochs",
