@@ -18,6 +18,7 @@ import { trackCrossShardMetrics } from "../crossShard/crossShardMetrics.ts";
 import { createNodeMetrics, type NodeMetrics } from "../metrics.ts";
 import type { Transport } from "../network/transport.ts";
 import { anchorOwnBlocks, createAnchorVerifier } from "./anchoring.ts";
+import { AnchorSweeper } from "./anchorSweeper.ts";
 import { trackChainMetrics } from "./chainMetrics.ts";
 import { ChainRuntime } from "./chainRuntime.ts";
 import { genesisCommittee } from "./committee.ts";
@@ -60,6 +61,9 @@ export interface NetworkNodeOptions {
   network: NetworkConfig;
 }
 
+/** How often (main blocks) a node looks for blocks with receipts that nobody anchored. */
+const ANCHOR_SWEEP_EVERY_BLOCKS = 8;
+
 /**
  * A node of a sharded network: one database, one signature pool and one network for the main chain and every worker
  * shard. It runs the main chain, follows its registry and epochs, starts each worker shard when the main chain fixes
@@ -75,6 +79,8 @@ export class NetworkNode {
   private readonly launcher: ShardLauncher;
   private readonly participant: EpochParticipant;
   private readonly submitter: OwnTxSubmitter;
+  /** Anchors blocks with receipts that their proposers did not anchor in time. */
+  private readonly sweeper: AnchorSweeper;
   /** What every worker shard's receives read of the main chain (one cache for all). */
   private readonly receiptSources: ReceiptSourceLoader;
   private api: FastifyInstance | null = null;
@@ -107,6 +113,10 @@ export class NetworkNode {
     );
     this.submitter = new OwnTxSubmitter(main, opts.keys, logger.child({ module: "own-txs" }));
     this.receiptSources = mainChainReceiptSources(main.chain, parts.resources.db);
+    this.sweeper = new AnchorSweeper(
+      { everyBlocks: ANCHOR_SWEEP_EVERY_BLOCKS },
+      { main: main.chain, submitter: this.submitter, logger: logger.child({ module: "anchor-sweep" }) },
+    );
     this.participant = new EpochParticipant(
       { rules, publicKey: opts.keys.publicKey, vrf: opts.vrf },
       {
@@ -197,6 +207,7 @@ export class NetworkNode {
         if (e.type !== "block" || this.stopped) return;
         this.launcher.onCommit();
         this.participant.onCommit();
+        this.sweeper.onMainCommit(e.height);
       }),
     );
     this.launcher.onCommit();
@@ -299,9 +310,12 @@ export class NetworkNode {
     trackChainMetrics(this.metrics, runtime);
     this.unsubscribes.push(trackCrossShardMetrics(this.metrics, networkViewOf(this), runtime));
     const { anchorDelayBlocks } = this.opts.network.main.chain.main;
-    const accepting = (header: Header) =>
-      this.main.chain.head().height + 1 >=
-      schedule.fixedAtHeight(schedule.epochOfHeight(header.height)) + anchorDelayBlocks;
+    const openSince = (header: Header) =>
+      this.main.chain.head().height +
+      1 -
+      (schedule.fixedAtHeight(schedule.epochOfHeight(header.height)) + anchorDelayBlocks);
+    const accepting = (header: Header) => openSince(header) >= 0;
+    this.sweeper.add(runtime.chain, (header) => openSince(header) >= 2 * anchorDelayBlocks);
     this.unsubscribes.push(
       anchorOwnBlocks(
         { publicKey: this.opts.keys.publicKey, accepting },
