@@ -129,6 +129,14 @@ describe("cross-shard and cross-chain transfers on a simulated network, over HTT
     expect(await balanceAt({ chainId: 1, shard: 0 }, address(b))).toBe(before.main - 1n - 33n + 44n);
     const supply = await getJson(`${url}/v1/supply`);
     expect(supply.json).toMatchObject({ balanced: true, complete: true, inFlight: "0" });
+    // The node's metrics report the completion latency (debit to credit) and its stages.
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const count = (stage: string) =>
+      Number(new RegExp(`vshard_cross_shard_seconds_count\\{stage="${stage}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    expect(count("total")).toBe(4);
+    expect(count("anchor")).toBe(4);
+    expect(count("relay")).toBeGreaterThanOrEqual(1);
+    expect(metrics).toMatch(/vshard_receipts_consumed_total\{chain="0\/0",use="forwarded"\} 1/);
   }, 240_000);
 
   it("refuses a transfer to a chain that does not exist, and refunds one that a proposer let through", async () => {

@@ -15,6 +15,9 @@ export function txCost(stx: SignedTx): bigint {
   return tx.fee;
 }
 
+/** The priority of receives: above every paying tx (`MempoolEntry.priority`). */
+export const RECEIVE_PRIORITY = 1;
+
 /** The mempool entry of a prepared tx (hash, sender and size derived once, by `prepareTx`). */
 export function mempoolEntryOf(t: PreparedTx): MempoolEntry {
   return {
@@ -27,5 +30,6 @@ export function mempoolEntryOf(t: PreparedTx): MempoolEntry {
     fee: t.stx.tx.fee,
     cost: txCost(t.stx),
     size: t.size,
+    ...(t.stx.tx.kind === TxKind.Receive ? { priority: RECEIVE_PRIORITY } : {}),
   };
 }

@@ -13,6 +13,21 @@ export interface MempoolEntry {
   cost: bigint;
   /** Encoded bytes (the signed tx's canonical encoding). */
   size: number;
+  /**
+   * Ranks above any fee (absent: 0). Receives have 1: they complete transfers whose fee the source already charged,
+   * pay none themselves, and must not starve behind paying txs under load.
+   */
+  priority?: number;
+}
+
+/** Whether `a` goes before `b`: higher priority, then higher fee (ties: neither). */
+export function outranks(
+  a: Pick<MempoolEntry, "priority" | "fee">,
+  b: Pick<MempoolEntry, "priority" | "fee">,
+): boolean {
+  const pa = a.priority ?? 0;
+  const pb = b.priority ?? 0;
+  return pa !== pb ? pa > pb : a.fee > b.fee;
 }
 
 /** What `Mempool.add` did besides adding: the tx it replaced, and every other tx that left the pool. */

@@ -1,6 +1,11 @@
 import type { Account } from "@vshard/types";
 import { IndexedHeap } from "./indexedHeap.ts";
-import type { BlockSelectionLimits, MempoolAddResult, MempoolEntry } from "./interface.ts";
+import {
+  type BlockSelectionLimits,
+  type MempoolAddResult,
+  type MempoolEntry,
+  outranks,
+} from "./interface.ts";
 import { MempoolError, type MempoolErrorCode } from "./mempoolError.ts";
 import type { MempoolOptions } from "./options.ts";
 import { selectRuns } from "./selectForBlock.ts";
@@ -110,7 +115,7 @@ export class Mempool {
     while (this.byHash.size > this.opts.maxTxs || this.heldBytes > this.opts.maxBytes) {
       const victimQueue = this.evictionHeap.peek() as SenderQueue;
       const victim = victimQueue.tail;
-      if (victim === item || victim.entry.fee >= fee) {
+      if (victim === item || !outranks(entry, victim.entry)) {
         const cheapest =
           victim === item ? this.evictionHeap.peekOther(victimQueue)?.tail.entry.fee : victim.entry.fee;
         this.removeItem(item);

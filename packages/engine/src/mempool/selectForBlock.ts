@@ -1,5 +1,5 @@
 import { type HeapItem, IndexedHeap } from "./indexedHeap.ts";
-import type { BlockSelectionLimits, MempoolEntry } from "./interface.ts";
+import { type BlockSelectionLimits, type MempoolEntry, outranks } from "./interface.ts";
 import type { PoolItem, SenderQueue } from "./senderQueue.ts";
 
 interface Cursor extends HeapItem {
@@ -11,17 +11,18 @@ function itemAt(c: Cursor): PoolItem {
   return c.queue.items[c.index];
 }
 
-/** Highest fee first, then earliest arrival. */
+/** Highest priority, then highest fee first, then earliest arrival. */
 function betterNext(a: Cursor, b: Cursor): boolean {
   const x = itemAt(a);
   const y = itemAt(b);
-  if (x.entry.fee !== y.entry.fee) return x.entry.fee > y.entry.fee;
+  if (outranks(x.entry, y.entry)) return true;
+  if (outranks(y.entry, x.entry)) return false;
   return x.seq < y.seq;
 }
 
 /**
  * Picks executable txs for a block: for each sender the consecutive nonce run that starts at its account nonce,
- * senders interleaved by the fee of their next tx (then arrival). A tx that does not fit the remaining bytes ends
+ * senders interleaved by the priority and fee of their next tx (then arrival). A tx that does not fit the remaining bytes ends
  * its sender's run (its successors cannot execute without it) while smaller txs of other senders may still fit.
  * Cost: O(senders) to find the runs, O(log senders) per tx taken.
  */

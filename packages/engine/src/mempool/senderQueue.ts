@@ -1,5 +1,5 @@
 import type { HeapItem } from "./indexedHeap.ts";
-import type { MempoolEntry } from "./interface.ts";
+import { type MempoolEntry, outranks } from "./interface.ts";
 
 /** An entry in the pool with its arrival number (lower = earlier). */
 export interface PoolItem {
@@ -58,10 +58,14 @@ export class SenderQueue implements HeapItem {
   }
 }
 
-/** Eviction order: the sender whose highest-nonce tx pays the lowest fee first; on a tie, the newer tx first. */
+/**
+ * Eviction order: the sender whose highest-nonce tx ranks lowest (priority, then fee) first; on a tie, the newer tx
+ * first.
+ */
 export function cheaperTail(a: SenderQueue, b: SenderQueue): boolean {
   const ta = a.tail;
   const tb = b.tail;
-  if (ta.entry.fee !== tb.entry.fee) return ta.entry.fee < tb.entry.fee;
+  if (outranks(tb.entry, ta.entry)) return true;
+  if (outranks(ta.entry, tb.entry)) return false;
   return ta.seq > tb.seq;
 }

@@ -8,7 +8,9 @@ const SWEEP_PAGE = 200;
 
 /** One worker shard the sweeper watches. */
 interface SweptShard {
-  chain: Pick<ShardChain, "listOutboxes" | "finalizedHeight" | "getBlock" | "opts">;
+  chain: Pick<ShardChain, "listOutboxes" | "finalizedHeight" | "getBlock"> & {
+    opts: { chainId: number; shard: number };
+  };
   /** Whether a header's anchor window has been open long enough that its proposer should have anchored it. */
   overdue: (header: Header) => boolean;
   /** Heights below are known anchored (every block with receipts under it). */
