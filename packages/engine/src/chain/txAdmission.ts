@@ -111,7 +111,9 @@ export class TxAdmission implements SignatureChecker {
       };
       return false;
     });
-    const accounts = await this.readSenders(signed.map((i) => prepared[i].senderHex));
+    const senders = signed.map((i) => prepared[i].senderHex);
+    let accounts = await this.readSenders(senders);
+    const readAt = this.modules.headHeight();
     const signedTxs = signed.map((i) => prepared[i]);
     const [refused, crossRefused] = await Promise.all([
       registryRefusals(signedTxs, accounts, this.opts, this.modules),
@@ -121,6 +123,9 @@ export class TxAdmission implements SignatureChecker {
       }),
     ]);
     for (const [t, error] of crossRefused) refused.set(t, error);
+    // The refusal checks may read storage: a block committed meanwhile makes the accounts read stale, and a stale
+    // nonce would start this sender's block selection below its next tx (left pending for ever).
+    if (this.modules.headHeight() !== readAt) accounts = await this.readSenders(senders);
     for (const i of signed) {
       const t = prepared[i];
       const error = refused.get(t);
