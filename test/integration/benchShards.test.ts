@@ -101,7 +101,7 @@ describe("the load benchmark on the shards of a worker chain (real sharded netwo
     ]);
     const md = await readFile(join(written.dir, "summary.md"), "utf8");
     expect(md).toContain("per-shard TPS (median)");
-    expect(md).toContain("same-shard txs only (cross-shard comes with issue 6)");
+    expect(md).toContain("same-shard txs only.");
     expect(await readFile(join(written.dir, "tps.svg"), "utf8")).toContain("against shards");
   });
 

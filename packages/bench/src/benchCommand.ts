@@ -9,7 +9,7 @@ import { measureVerifyRate } from "./cryptoBench.ts";
 import { DEFAULT_CONSENSUS_SWEEP, type DevnetConfig } from "./devnetConfig.ts";
 import { parseDuration, parseRateList } from "./durations.ts";
 import { defaultMaxRateSearchOptions, runMaxRateSearch } from "./efficiency.ts";
-import { devnetsOf, shardedNetworksOf } from "./loadBenchOptions.ts";
+import { crossShardOf, devnetsOf, shardedNetworksOf } from "./loadBenchOptions.ts";
 import { ProgressLine } from "./progressBar.ts";
 import { fixedRate, rampRate } from "./rateSchedule.ts";
 import { writeBenchReport } from "./report.ts";
@@ -43,6 +43,8 @@ export interface LoadBenchCliOptions {
   shardConsensus?: string;
   /** A list of shard counts such as `1,2,4`: one sharded network each, at saturation. */
   sweepShards?: string;
+  /** `transfer` on 2 or more shards: the share (0..1) of cross-shard transfers; 0 when absent. */
+  crossShard?: number;
   repeats: number;
   accounts: number;
   zipf: number;
@@ -124,6 +126,12 @@ export function registerLoadBenchCommand(
       "--sweep-shards <list>",
       "sweep over shard counts at saturation, one fresh network each (e.g. 1,2,4)",
     )
+    .option(
+      "--cross-shard <ratio>",
+      "transfer on --shards ≥ 2: share of cross-shard transfers (0..1), relayed; a sample is followed to its credit",
+      num,
+      0,
+    )
     .option("--cpu-prof", "write CPU profiles of the node process into the results folder")
     .option("--out <dir>", "results root folder (default: bench/results)")
     .action(async (o: LoadBenchCliOptions) => {
@@ -137,6 +145,7 @@ export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
   const log = (line: string) => console.log(line);
   const { devnet, sweep: devnetSweep } = devnetsOf(o);
   const { network, sweep: shardSweep } = shardedNetworksOf(o);
+  const crossShard = crossShardOf(o);
   const funder = o.funderKey ? await readKeyFile(o.funderKey) : undefined;
   if (funder && !o.url)
     throw new Error(
@@ -160,7 +169,7 @@ export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
         seed: o.seed + seedOffset,
         chainId: "shards" in launch ? BENCH_CHAIN_ID : 1,
         shard: 0,
-        ...("shards" in launch ? { shards: launch.shards } : {}),
+        ...("shards" in launch ? { shards: launch.shards, crossShard } : {}),
         zipf: o.zipf,
         hotspot: o.hotspot,
       }),
@@ -179,6 +188,7 @@ export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
       log,
       progress: new ProgressLine(process.stdout),
       phaseLabel: label,
+      crossShard: { seed: o.seed + seedOffset },
     });
   const report = { resultsDir: o.out };
   const config = { ...o, verifyRatePerSecond, threads };

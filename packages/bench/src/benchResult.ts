@@ -1,3 +1,4 @@
+import type { CrossShardResult } from "./crossShard/interface.ts";
 import type { MaxRateSearchResult } from "./efficiency.ts";
 import type { LatencySummary } from "./latencyHistogram.ts";
 import { type RepeatSummary, summarizeRepeats } from "./stats.ts";
@@ -60,6 +61,8 @@ export interface BenchRunResult {
   nodes?: number;
   /** Set for a run on a sharded network (`--shards`): its shape and per-shard figures. */
   sharded?: ShardedRunInfo;
+  /** Set for a run with cross-shard transfers (`--cross-shard`): their debit-to-credit latency by stage. */
+  crossShard?: CrossShardResult;
   /** ISO time the measured window began. */
   startedAt: string;
   /** Length of the measured window, warm-up excluded. */

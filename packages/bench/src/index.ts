@@ -4,6 +4,7 @@ export * from "./benchError.ts";
 export * from "./benchResult.ts";
 export * from "./chartScale.ts";
 export * from "./consensusSweep.ts";
+export * from "./crossShard/index.ts";
 export * from "./cryptoBench.ts";
 export * from "./devnetConfig.ts";
 export * from "./durations.ts";

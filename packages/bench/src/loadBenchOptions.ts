@@ -45,6 +45,31 @@ export function devnetsOf(o: LoadBenchCliOptions): { devnet: DevnetConfig; sweep
 }
 
 /**
+ * The `--cross-shard` ratio (0 when not given). Throws a {@link BenchError} (field `crossShard`) unless it is in 0..1,
+ * and, above 0, unless the run is a `transfer` run on a sharded network of 2 or more shards (`--shards`, or a
+ * `--sweep-shards` list without 1): a cross-shard transfer goes to another shard of the bench chain.
+ */
+export function crossShardOf(o: LoadBenchCliOptions): number {
+  const ratio = o.crossShard ?? 0;
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1)
+    refuse("crossShard", `--cross-shard expects a ratio in 0..1 (e.g. 0.5), got ${ratio}`);
+  if (ratio === 0) return 0;
+  if (o.workload !== "transfer")
+    refuse("crossShard", `--cross-shard applies to the transfer workload, not ${o.workload}`);
+  if (o.shards === undefined && o.sweepShards === undefined)
+    refuse("crossShard", "--cross-shard needs a sharded run: pass --shards 2 (or more) or --sweep-shards");
+  const counts = o.sweepShards !== undefined ? parseShardCountList(o.sweepShards) : [o.shards as number];
+  const one = counts.find((s) => s < 2);
+  if (one !== undefined)
+    refuse(
+      "crossShard",
+      `--cross-shard needs 2 or more shards (a cross-shard transfer goes to another shard); ` +
+        `${o.sweepShards !== undefined ? `--sweep-shards lists ${one}` : `got --shards ${one}`}`,
+    );
+  return ratio;
+}
+
+/**
  * The sharded networks the options ask for: one (`--shards`, with `--validators` and `--shard-consensus`), the
  * `--sweep-shards` list (one network per shard count, `--validators` fixed or the fewest each count needs), or none.
  * Throws a {@link BenchError} naming the field for a bad value or options that do not go together: a sharded run

@@ -1,4 +1,5 @@
 import type { BenchRunResult, SweepPointSummary, SweepResult } from "./benchResult.ts";
+import { crossShardStagesSvg } from "./crossShard/crossShardChart.ts";
 import type { RepeatSummary } from "./stats.ts";
 import { type ChartPoint, type ChartSeries, lineChartSvg } from "./svgChart.ts";
 
@@ -13,10 +14,15 @@ function spreadPoint(x: number, s: RepeatSummary): ChartPoint {
   return s.min === s.max ? { x, y: s.median } : { x, y: s.median, yMin: s.min, yMax: s.max };
 }
 
-/** A run's charts: offered and committed TPS over time, with latency on the right axis (needs a timeline). */
+/**
+ * A run's charts: offered and committed TPS over time, with latency on the right axis (needs a timeline), and for a
+ * run with cross-shard transfers their stage breakdown (`cross-shard-stages.svg`).
+ */
 export function runCharts(name: string, run: BenchRunResult): ChartFile[] {
+  const cross = run.crossShard ? crossShardStagesSvg(name, run.crossShard) : null;
+  const crossChart = cross ? [{ file: "cross-shard-stages.svg", svg: cross }] : [];
   const timeline = run.timeline ?? [];
-  if (timeline.length === 0) return [];
+  if (timeline.length === 0) return crossChart;
   const series: ChartSeries[] = [
     { name: "offered tx/s", points: timeline.map((p) => ({ x: p.tSeconds, y: p.offeredTps })) },
     { name: "committed TPS", points: timeline.map((p) => ({ x: p.tSeconds, y: p.committedTps })) },
@@ -42,7 +48,7 @@ export function runCharts(name: string, run: BenchRunResult): ChartFile[] {
     yRightLabel: "latency (ms)",
     series,
   });
-  return [{ file: "timeline.svg", svg }];
+  return [{ file: "timeline.svg", svg }, ...crossChart];
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { BenchRunResult } from "./benchResult.ts";
 import { totalCount } from "./benchResult.ts";
+import { crossShardConsoleLines } from "./crossShard/crossShardReport.ts";
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -18,13 +19,14 @@ export function printRunSummary(r: BenchRunResult, log: (line: string) => void):
   const sharded = r.sharded;
   if (sharded) {
     log(
-      `  network         ${sharded.shards} ${sharded.shardConsensus} shard${sharded.shards === 1 ? "" : "s"} of chain ${sharded.chainId}, ${sharded.validators} validator node${sharded.validators === 1 ? "" : "s"} in one process, every node running every shard; same-shard txs only (cross-shard comes with issue 6)`,
+      `  network         ${sharded.shards} ${sharded.shardConsensus} shard${sharded.shards === 1 ? "" : "s"} of chain ${sharded.chainId}, ${sharded.validators} validator node${sharded.validators === 1 ? "" : "s"} in one process, every node running every shard; ${r.crossShard ? `${fmt(r.crossShard.ratio * 100, 1)}% cross-shard transfers` : "same-shard txs only"}`,
     );
     for (const p of sharded.perShard)
       log(
         `  shard ${String(p.shard).padEnd(9)} ${fmt(p.committedTps)} tx/s committed  (${fmt(p.committed)} final of ${fmt(p.submitted)} sent)`,
       );
   }
+  if (r.crossShard) for (const line of crossShardConsoleLines(r.crossShard)) log(line);
   const replicas = sharded
     ? ` (one per validator node: every node verifies every tx of every shard)`
     : (r.nodes ?? 1) > 1

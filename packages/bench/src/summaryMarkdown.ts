@@ -9,6 +9,7 @@ import {
   totalCount,
   totalCpuSeconds,
 } from "./benchResult.ts";
+import { crossShardMarkdown, crossShardSweepMarkdown } from "./crossShard/crossShardReport.ts";
 import type { RepeatSummary } from "./stats.ts";
 
 const MIB = 1024 * 1024;
@@ -54,21 +55,27 @@ function reasons(counts: CountsByReason): string {
   return `${formatFigure(totalCount(counts), 0)} (${entries.map(([r, n]) => `${r} ${formatFigure(n, 0)}`).join(", ")})`;
 }
 
-/** What every sharded run shares: its nodes, what they run and check, and that its txs stay in their shard. */
-const SHARDED_RUN_TRAITS =
-  "in one process, every node running the main chain and every shard (efficiency: one signature check per " +
-  "validator); same-shard txs only (cross-shard comes with issue 6)";
+/**
+ * What every sharded run shares: its nodes, what they run and check, and whether its txs stay in their shard or a
+ * share of them (`ratio`) are cross-shard transfers.
+ */
+function shardedRunTraits(crossShardRatio: number | undefined): string {
+  return (
+    "in one process, every node running the main chain and every shard (efficiency: one signature check per " +
+    `validator); ${crossShardRatio ? `${formatFigure(crossShardRatio * 100, 1)}% cross-shard transfers, delivered by relays` : "same-shard txs only"}`
+  );
+}
 
 /**
  * What a sharded run ran on, in words: the shards, the validator nodes (every one running every shard, so the
- * efficiency counts one signature check per validator), and that its txs stay in their shard.
+ * efficiency counts one signature check per validator), and whether its txs stay in their shard.
  */
 export function shardedNetworkNote(run: BenchRunResult): string | null {
   const n = run.sharded;
   if (!n) return null;
   return (
     `${n.shards} ${n.shardConsensus} shard${n.shards === 1 ? "" : "s"} of worker chain ${n.chainId}, ` +
-    `${n.validators} validator node${n.validators === 1 ? "" : "s"} ${SHARDED_RUN_TRAITS}`
+    `${n.validators} validator node${n.validators === 1 ? "" : "s"} ${shardedRunTraits(run.crossShard?.ratio)}`
   );
 }
 
@@ -76,9 +83,10 @@ export function shardedNetworkNote(run: BenchRunResult): string | null {
 function shardedSweepNote(runs: readonly BenchRunResult[]): string | null {
   const n = runs.find((r) => r.sharded)?.sharded;
   if (!n) return null;
+  const ratio = runs.find((r) => r.crossShard)?.crossShard?.ratio;
   return (
     `Each run: ${n.shardConsensus} shards of worker chain ${n.chainId} and validator nodes as the first column ` +
-    `says, ${SHARDED_RUN_TRAITS}.`
+    `says, ${shardedRunTraits(ratio)}.`
   );
 }
 
@@ -150,6 +158,7 @@ function runTable(run: BenchRunResult): string[] {
     );
   }
   lines.push(...perShardTable(run));
+  if (run.crossShard) lines.push(...crossShardMarkdown(run.crossShard));
   return lines;
 }
 
@@ -247,6 +256,18 @@ export function renderSummaryMarkdown(file: BenchResultsFile, chartFiles: readon
       );
     }
   }
+  if (file.kind === "sweep")
+    lines.push(
+      ...crossShardSweepMarkdown(
+        file.sweep.points.flatMap((p) =>
+          p.runs.flatMap((r, k) =>
+            r.crossShard
+              ? [{ label: `${p.label ?? p.x}${p.runs.length > 1 ? ` #${k + 1}` : ""}`, result: r.crossShard }]
+              : [],
+          ),
+        ),
+      ),
+    );
   lines.push(...checkLines(runs));
   if (chartFiles.length > 0) {
     lines.push("", "## Charts", "", ...chartFiles.map((f) => `![${f}](${f})`));

@@ -57,7 +57,7 @@ describe("sharded runs in the report", () => {
     const md = await readFile(join(written.dir, "summary.md"), "utf8");
     expect(md).toContain(
       "| Network | 2 solo shards of worker chain 1, 2 validator nodes in one process, every node running the main chain " +
-        "and every shard (efficiency: one signature check per validator); same-shard txs only (cross-shard comes with issue 6) |",
+        "and every shard (efficiency: one signature check per validator); same-shard txs only |",
     );
     expect(md).toContain("| shard | submitted | committed | committed TPS |");
     expect(md).toContain("| 0 | 1,000 | 1,000 | 100 |");
@@ -70,7 +70,7 @@ describe("sharded runs in the report", () => {
     const lines: string[] = [];
     printRunSummary(r, (l) => lines.push(l));
     expect(lines).toContain(
-      "  network         2 solo shards of chain 1, 2 validator nodes in one process, every node running every shard; same-shard txs only (cross-shard comes with issue 6)",
+      "  network         2 solo shards of chain 1, 2 validator nodes in one process, every node running every shard; same-shard txs only",
     );
     expect(lines.some((l) => l.startsWith("  shard 1         200 tx/s committed"))).toBe(true);
     expect(
@@ -121,7 +121,7 @@ describe("sharded runs in the report", () => {
     expect(md).toContain(
       "Each run: solo shards of worker chain 1 and validator nodes as the first column says, in one process, every " +
         "node running the main chain and every shard (efficiency: one signature check per validator); same-shard " +
-        "txs only (cross-shard comes with issue 6).",
+        "txs only.",
     );
     const tps = await readFile(join(written.dir, "tps.svg"), "utf8");
     expect(tps).toContain("committed TPS and p99 latency against shards");

@@ -1,6 +1,7 @@
 import type { Ed25519KeyPair } from "@vshard/crypto";
 import { ApiClient } from "@vshard/node";
 import type { BenchCheck } from "../benchResult.ts";
+import type { BenchRelays } from "../crossShard/benchRelays.ts";
 import { type DevnetConfig, devnetLabel, isSoloDevnet } from "../devnetConfig.ts";
 import type { Workload } from "../workloads/workload.ts";
 import { type FinalitySource, FinalityTracker } from "./finalityTracker.ts";
@@ -22,6 +23,8 @@ export interface BenchTarget {
   replicas: number;
   /** A sharded network's shard count (per-shard figures); 0 for one chain. */
   shards: number;
+  /** The relays the harness runs for cross-shard transfers; absent when it runs none. */
+  relays?: BenchRelays;
   /** Funds the workload's accounts where no genesis of ours did (a cluster's faucet, a funder key with `url`). */
   fund(workload: Workload, drainMs: number, log: (line: string) => void): Promise<void>;
   /** Adds what the target knows to a measured run: devnet shape, per-shard figures, disk bytes, compression. */

@@ -7,6 +7,8 @@ export interface ReadyTx {
   hashHex: string;
   /** The shard the tx names (a sharded run counts committed txs per shard). */
   shard?: number;
+  /** Set for a cross-shard transfer: the shard it credits (a run follows a sample of them to their credit). */
+  destinationShard?: number;
 }
 
 /** How the driver paces sending. */

@@ -35,6 +35,11 @@ export interface NetworkLaunchOptions {
   keepData?: boolean;
   /** How long the network may take to run every shard with a first block; {@link NETWORK_READY_TIMEOUT_MS} by default. */
   readyTimeoutMs?: number;
+  /**
+   * Also wait until every shard has a header anchored on the main chain (a cross-shard run: anchoring starts only
+   * once the first committee is `anchorDelayBlocks` main blocks old, and transfers sent before would queue).
+   */
+  waitForAnchors?: boolean;
 }
 
 /** The validators' key seed of bench networks: fixed, so runs are reproducible. */
@@ -49,7 +54,7 @@ const READY_POLL_MS = 100;
 /**
  * Starts `vshard devnet` (the sharded network) in its own process on a fresh temp folder prepared with the bench
  * chain's schema and a `network.json` that funds `accounts`; resolves once every shard of the bench chain runs and
- * has committed a block on node 0. The harness then talks to it through the public API only.
+ * has committed a block on node 0 (and, with `waitForAnchors`, has a header anchored). The harness then talks to it through the public API only.
  */
 export async function launchNetwork(opts: NetworkLaunchOptions): Promise<LaunchedNetwork> {
   const { config } = opts;
@@ -83,6 +88,9 @@ export async function launchNetwork(opts: NetworkLaunchOptions): Promise<Launche
     // Every validator dealt to a shard votes in it (the devnet draws 4 witnesses per committee otherwise).
     "--witnesses",
     String(Math.ceil(config.validators / config.shards)),
+    // The harness runs the relays of a cross-shard run itself (see startBenchRelays); a same-shard run needs none.
+    "--relays",
+    "0",
     "--log-level",
     "warn",
   ];
@@ -102,7 +110,7 @@ export async function launchNetwork(opts: NetworkLaunchOptions): Promise<Launche
     throw err;
   }
   try {
-    await waitUntilReady(url, config, opts.readyTimeoutMs ?? NETWORK_READY_TIMEOUT_MS);
+    await waitUntilReady(url, config, opts.readyTimeoutMs ?? NETWORK_READY_TIMEOUT_MS, opts.waitForAnchors);
   } catch (err) {
     return abandon(err);
   }
@@ -122,8 +130,16 @@ export async function launchNetwork(opts: NetworkLaunchOptions): Promise<Launche
   };
 }
 
-/** Waits until node 0 (`url`) runs every shard of the bench chain and each has committed a block there. */
-async function waitUntilReady(url: string, config: ShardedNetworkConfig, timeoutMs: number): Promise<void> {
+/**
+ * Waits until node 0 (`url`) runs every shard of the bench chain and each has committed a block there (and, with
+ * `anchored`, has a header anchored on the main chain).
+ */
+async function waitUntilReady(
+  url: string,
+  config: ShardedNetworkConfig,
+  timeoutMs: number,
+  anchored = false,
+): Promise<void> {
   const node0 = new ApiClient(url);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -132,14 +148,18 @@ async function waitUntilReady(url: string, config: ShardedNetworkConfig, timeout
       .then((c) => c.chains.find((entry) => entry.chainId === BENCH_CHAIN_ID))
       .catch(() => undefined);
     const shards = chain?.shards ?? [];
-    if (shards.length === config.shards && shards.every((s) => s.running && (s.height ?? 0) >= 1)) return;
+    const ready = (s: (typeof shards)[number]) =>
+      s.running && (s.height ?? 0) >= 1 && (!anchored || s.anchoredHeight !== null);
+    if (shards.length === config.shards && shards.every(ready)) return;
     if (Date.now() > deadline) {
       const seen = shards.map(
-        (s) => `shard ${s.shard} ${s.running ? `at height ${s.height}` : "not running"}`,
+        (s) =>
+          `shard ${s.shard} ${s.running ? `at height ${s.height}` : "not running"}` +
+          (anchored ? `, anchored ${s.anchoredHeight ?? "none"}` : ""),
       );
       throw new Error(
-        `the sharded network did not run all ${config.shards} shards of chain ${BENCH_CHAIN_ID} with a block each ` +
-          `within ${timeoutMs} ms (${seen.join(", ") || "chain not listed"})`,
+        `the sharded network did not run all ${config.shards} shards of chain ${BENCH_CHAIN_ID} with a block ` +
+          `${anchored ? "and an anchored header " : ""}each within ${timeoutMs} ms (${seen.join(", ") || "chain not listed"})`,
       );
     }
     await new Promise((r) => setTimeout(r, READY_POLL_MS));

@@ -1,5 +1,10 @@
 import type { Ed25519KeyPair } from "@vshard/crypto";
+import { ApiClient } from "@vshard/node";
+import { BENCH_CHAIN_ID } from "../benchChainSchema.ts";
 import type { BenchRunResult, ProcessUsage } from "../benchResult.ts";
+import { DEFAULT_BENCH_RELAYS } from "../crossShard/benchRelays.ts";
+import { BlockIntervalWatch } from "../crossShard/blockIntervals.ts";
+import { type CrossShardRunOptions, followCrossShard } from "../crossShard/followCrossShard.ts";
 import type { DevnetConfig } from "../devnetConfig.ts";
 import type { ProgressLine } from "../progressBar.ts";
 import { txsDueBy } from "../rateSchedule.ts";
@@ -42,6 +47,11 @@ export interface BenchRunOptions {
   progress: ProgressLine;
   /** Shown in the progress line, e.g. "saturation" or "1500 tx/s". */
   phaseLabel: string;
+  /**
+   * Tuning of a workload with cross-shard transfers (`crossShardRatio` > 0, sharded runs only): relays, sample size,
+   * how long to wait for the sample to settle, the sample's seed.
+   */
+  crossShard?: CrossShardRunOptions;
 }
 
 /**
@@ -60,8 +70,14 @@ function openTarget(opts: BenchRunOptions): Promise<BenchTarget> {
   if (opts.network) {
     if (opts.url || opts.devnet)
       throw new Error("a sharded run launches its own network: not with url or devnet");
+    const cross = (opts.workload.crossShardRatio ?? 0) > 0;
     return openShardedTarget(
-      { network: opts.network, blockIntervalMs: opts.blockIntervalMs, cpuProfDir: opts.cpuProfDir },
+      {
+        network: opts.network,
+        blockIntervalMs: opts.blockIntervalMs,
+        cpuProfDir: opts.cpuProfDir,
+        relays: cross ? (opts.crossShard?.relays ?? DEFAULT_BENCH_RELAYS) : 0,
+      },
       opts.workload,
       opts.log,
     );
@@ -80,7 +96,11 @@ function openTarget(opts: BenchRunOptions): Promise<BenchTarget> {
   );
 }
 
-/** Runs one benchmark: launch (or reach) the node, run setup, send the load, drain, measure, check. */
+/**
+ * Runs one benchmark: launch (or reach) the node, run setup, send the load, drain, measure, check. A workload with
+ * cross-shard transfers runs on a sharded network with relays, and the run then follows a sample of its cross
+ * transfers to their credit (`result.crossShard`).
+ */
 export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
   const { workload, log } = opts;
   const target = await openTarget(opts);
@@ -98,6 +118,10 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
     for (const m of meters) await m.start();
     const schedule = opts.load.kind === "open" ? opts.load.schedule : null;
     const finalBefore = tracker.finalCount();
+    // Block intervals over the measured window: what a cross transfer's latency is made of.
+    const intervals = target.relays
+      ? new BlockIntervalWatch(new ApiClient(url), BENCH_CHAIN_ID, opts.warmupMs)
+      : null;
     const record = await driveLoad(
       txs,
       {
@@ -130,6 +154,7 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
     });
     const processes: ProcessUsage[] = [];
     for (const m of meters) processes.push(await m.end());
+    const blockIntervalMs = await intervals?.end();
     const acceptedNotFinal = () => {
       for (let i = 0; i < record.sent; i++)
         if (record.accepted[i] && tracker.finalTime(txs[i].hashHex) === undefined) return false;
@@ -142,6 +167,24 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
       opts.txCount !== undefined
         ? Math.max(1, record.endedAt - record.startedAt - opts.warmupMs)
         : opts.durationMs;
+    const windowStart = record.startedAt + opts.warmupMs;
+    const { relays } = target;
+    const crossShard =
+      relays && blockIntervalMs
+        ? await followCrossShard({
+            source: new ApiClient(url),
+            txs,
+            record,
+            isFinal: (hash) => tracker.finalTime(hash) !== undefined,
+            windowStart,
+            windowEnd: windowStart + durationMs,
+            ratio: workload.crossShardRatio ?? 0,
+            blockIntervalMs,
+            relayTotals: () => relays.totals(),
+            log,
+            ...(opts.crossShard ? { options: opts.crossShard } : {}),
+          })
+        : undefined;
     const measured = measure(txs, record, tracker, {
       workload,
       warmupMs: opts.warmupMs,
@@ -152,6 +195,7 @@ export async function runBench(opts: BenchRunOptions): Promise<BenchRunResult> {
     });
     const { result } = measured;
     result.processes = processes;
+    if (crossShard) result.crossShard = crossShard;
     await target.complete(measured);
     if (workload.check) {
       log("checking the final state ...");

@@ -1,5 +1,6 @@
 import { ApiClient } from "@vshard/node";
 import type { BenchCheck } from "../benchResult.ts";
+import { type BenchRelays, startBenchRelays } from "../crossShard/benchRelays.ts";
 import { type ShardedNetworkConfig, shardedNetworkLabel } from "../shardedNetwork.ts";
 import type { Workload } from "../workloads/workload.ts";
 import type { BenchTarget } from "./benchTarget.ts";
@@ -11,12 +12,15 @@ export interface ShardedTargetOptions {
   network: ShardedNetworkConfig;
   blockIntervalMs: number;
   cpuProfDir?: string;
+  /** Relays to run against node 0 while the network runs (cross-shard transfers); none when 0 or absent. */
+  relays?: number;
 }
 
 /**
  * Launches a sharded network whose genesis funds the workload's accounts (in their home shards) and drives it through
  * node 0: every tx is posted there (it admits each on the shard the tx names and gossips it to the other nodes), and
- * each shard is followed on its chain-scoped event stream there.
+ * each shard is followed on its chain-scoped event stream there. With `relays`, that many relays deliver the
+ * receipts of cross-shard transfers through node 0's API (state files in the network's data folder) until the end.
  */
 export async function openShardedTarget(
   opts: ShardedTargetOptions,
@@ -28,6 +32,7 @@ export async function openShardedTarget(
     accounts: workload.genesisAccounts(),
     blockIntervalMs: opts.blockIntervalMs,
     ...(opts.cpuProfDir ? { cpuProfDir: opts.cpuProfDir } : {}),
+    waitForAnchors: (opts.relays ?? 0) > 0,
   });
   const { config, chainId, url } = network;
   log(
@@ -35,12 +40,18 @@ export async function openShardedTarget(
       `(data ${network.dataDir}); every node runs the main chain and every shard`,
   );
   const finality = new ShardFinality(url, chainId, config.shards);
+  let relays: BenchRelays | undefined;
   const stop = async () => {
+    await relays?.stop();
     await finality.stop();
     await network.stop();
   };
   try {
     await finality.start();
+    if ((opts.relays ?? 0) > 0) {
+      relays = await startBenchRelays(url, network.dataDir, opts.relays ?? 0);
+      log(`relays running against node-0: ${relays.addresses.join(", ")} (state in ${network.dataDir})`);
+    }
   } catch (err) {
     await stop();
     throw err;
@@ -52,6 +63,7 @@ export async function openShardedTarget(
     // Every node admits (and so verifies) every tx of every shard: gossip hands each tx to all of them.
     replicas: config.validators,
     shards: config.shards,
+    ...(relays ? { relays } : {}),
     async fund() {},
     async complete({ result, perShard }) {
       result.diskBytes = await network.diskBytes();

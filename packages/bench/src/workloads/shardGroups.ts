@@ -22,7 +22,8 @@ const PARTNER_REDRAWS = 16;
 /**
  * A workload's accounts split by home shard, for runs on a sharded worker chain: each tx goes to its sender's shard
  * and every second account it names (a transfer's recipient, smallbank's second customer) is drawn among the
- * accounts of that same shard (cross-shard txs come with the cross-shard protocol).
+ * accounts of that same shard ({@link partner}), or, for a cross-shard transfer, of another shard
+ * ({@link otherShardMember}).
  */
 export class ShardGroups {
   /** The home shard of each account. */
@@ -65,5 +66,20 @@ export class ShardGroups {
     }
     const at = list.indexOf(account);
     return list[(at + 1 + rng.uniformInt(list.length - 1)) % list.length];
+  }
+
+  /**
+   * An account of a shard other than `account`'s: the shard drawn uniformly among the other `shards − 1`, the account
+   * among that shard's members with its sampler (the same skew as {@link partner}). Throws a {@link BenchError}
+   * (field `shards`) with fewer than two shards.
+   */
+  otherShardMember(rng: SeededRandom, account: number): number {
+    if (this.shards < 2)
+      throw new BenchError(
+        { code: "BENCH_ERROR_INVALID_INPUT", field: "shards" },
+        `an account of another shard needs 2 or more shards, got ${this.shards}`,
+      );
+    const shard = (this.shardOf[account] + 1 + rng.uniformInt(this.shards - 1)) % this.shards;
+    return this.members[shard][this.samplers[shard].sample(rng)];
   }
 }

@@ -15,6 +15,11 @@ export interface Workload {
   readonly name: string;
   /** Signature checks the node performs per tx (for the efficiency figure). */
   readonly signatureChecksPerTx: number;
+  /**
+   * Share of its txs that are cross-shard transfers (marked by `ReadyTx.destinationShard`); above 0 a run starts
+   * relays and reports the stage latencies of a sample of them. Absent: 0.
+   */
+  readonly crossShardRatio?: number;
   /** Accounts the genesis must fund. */
   genesisAccounts(): Array<{ address: string; balance: string }>;
   /** Transactions to run and finalise before the measured window (not measured). */
