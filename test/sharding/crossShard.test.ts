@@ -132,7 +132,9 @@ describe("cross-shard and cross-chain transfers on a simulated network, over HTT
     // The node's metrics report the completion latency (debit to credit) and its stages.
     const metrics = await (await fetch(`${url}/metrics`)).text();
     const count = (stage: string) =>
-      Number(new RegExp(`vshard_cross_shard_seconds_count\\{stage="${stage}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+      Number(
+        new RegExp(`vshard_cross_shard_seconds_count\\{stage="${stage}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0,
+      );
     expect(count("total")).toBe(4);
     expect(count("anchor")).toBe(4);
     expect(count("relay")).toBeGreaterThanOrEqual(1);
