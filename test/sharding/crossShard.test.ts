@@ -129,6 +129,11 @@ describe("cross-shard and cross-chain transfers on a simulated network, over HTT
     expect(await balanceAt({ chainId: 1, shard: 0 }, address(b))).toBe(before.main - 1n - 33n + 44n);
     const supply = await getJson(`${url}/v1/supply`);
     expect(supply.json).toMatchObject({ balanced: true, complete: true, inFlight: "0" });
+    // Every receipt consumed: a relay's rescan of the outboxes (`pending=true`) finds nothing left to do.
+    const outbox = (pending: boolean) =>
+      getJson(`${url}/v1/chains/1/shards/0/outbox?from=1&limit=1000${pending ? "&pending=true" : ""}`);
+    expect(((await outbox(false)).json.blocks as unknown[]).length).toBeGreaterThan(0);
+    expect((await outbox(true)).json.blocks).toEqual([]);
     // The node's metrics report the completion latency (debit to credit) and its stages.
     const metrics = await (await fetch(`${url}/metrics`)).text();
     const count = (stage: string) =>

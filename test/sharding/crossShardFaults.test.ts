@@ -224,4 +224,6 @@ const defaultRelayOpts = {
   reportEveryMs: 60_000,
   pageLimit: 1000,
   maxConcurrentSubmits: 16,
+  batchSize: 64,
+  fullScanEveryMs: 1000,
 };

@@ -104,6 +104,15 @@ export class CrashableEndpoint implements RelayEndpoint {
   submitReceive(stx: SignedTx): Promise<SubmitOutcome> {
     return this.gate(() => this.inner.submitReceive(stx));
   }
+
+  submitReceives(stxs: SignedTx[]): Promise<SubmitOutcome[]> {
+    const inner = this.inner;
+    return this.gate(() =>
+      inner.submitReceives
+        ? inner.submitReceives(stxs)
+        : Promise.all(stxs.map((s) => inner.submitReceive(s))),
+    );
+  }
 }
 
 /** Where receipts stand on a network node, read from its stores. */

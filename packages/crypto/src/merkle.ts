@@ -69,6 +69,29 @@ export function merkleProof(leaves: Uint8Array[], index: number): MerkleProof {
   return { index, leafCount: leaves.length, siblings };
 }
 
+/** Fills each leaf's path in [start, end) (bottom-up, as `pathOf`) and returns the range's root. */
+function allPaths(hashes: Uint8Array[], start: number, end: number, paths: Uint8Array[][]): Uint8Array {
+  const n = end - start;
+  if (n === 1) return hashes[start];
+  const k = largestPowerOfTwoBelow(n);
+  const left = allPaths(hashes, start, start + k, paths);
+  const right = allPaths(hashes, start + k, end, paths);
+  for (let i = start; i < start + k; i++) paths[i].push(right);
+  for (let i = start + k; i < end; i++) paths[i].push(left);
+  return merkleNodeHash(left, right);
+}
+
+/**
+ * The inclusion proof of every leaf, equal to `merkleProof(leaves, i)` for each i, in O(n log n) (one tree walk)
+ * instead of O(n) per proof.
+ */
+export function merkleProofs(leaves: Uint8Array[]): MerkleProof[] {
+  if (leaves.length === 0) return [];
+  const paths: Uint8Array[][] = leaves.map(() => []);
+  allPaths(leaves.map(merkleLeafHash), 0, leaves.length, paths);
+  return paths.map((siblings, index) => ({ index, leafCount: leaves.length, siblings }));
+}
+
 /**
  * The root a proof leads to from `leaf`: the root of a tree of `proof.leafCount` leaves with `leaf` at `proof.index`,
  * or null for a malformed proof (wrong shape, index outside the count, path length not the count's). Never throws.

@@ -8,6 +8,7 @@ import {
   merkleLeafHash,
   merkleNodeHash,
   merkleProof,
+  merkleProofs,
   merkleRoot,
   sha256,
   u64be,
@@ -79,6 +80,21 @@ describe("merkle: RFC 6962 vectors (certificate transparency)", () => {
       expect(proof.siblings.map(hex), `index ${index} of ${size}`).toEqual(path.map(hex));
       expect(verifyMerkleProof(vectors.roots[size], leaves[index], proof)).toBe(true);
     }
+  });
+});
+
+describe("merkle: every proof at once", () => {
+  it("merkleProofs equals merkleProof for every leaf, on the reference vectors and on any tree", () => {
+    for (let size = 0; size <= vectors.leaves.length; size++) {
+      const leaves = vectors.leaves.slice(0, size);
+      expect(merkleProofs(leaves)).toEqual(leaves.map((_, i) => merkleProof(leaves, i)));
+    }
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 8 }), { maxLength: 40 }), (leaves) => {
+        expect(merkleProofs(leaves)).toEqual(leaves.map((_, i) => merkleProof(leaves, i)));
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import {
   EMPTY_MERKLE_ROOT,
   type MerkleProof,
   merkleProof,
+  merkleProofs,
   merkleRoot,
   merkleRootFromProof,
   sha256,
@@ -35,6 +36,11 @@ export type ReceiptProof = MerkleProof;
 /** The proof of receipt `index` of an outbox; throws `RangeError` for an index outside it. */
 export function receiptProof(receipts: readonly Receipt[], index: number): ReceiptProof {
   return merkleProof(receipts.map(encodeReceipt), index);
+}
+
+/** The proof of every receipt of an outbox, in order (one tree walk: what serving a whole outbox needs). */
+export function receiptProofs(receipts: readonly Receipt[]): ReceiptProof[] {
+  return merkleProofs(receipts.map(encodeReceipt));
 }
 
 /**

@@ -81,9 +81,13 @@ export class ApiClient {
     return this.request("GET", `/v1/chains/${chainId}`);
   }
 
-  /** Shard `shard` of chain `chainId`'s final outboxes from height `from`: about `limit` receipts, whole blocks. */
-  outbox(chainId: number, shard: number, from: number, limit: number): Promise<OutboxJson> {
-    return this.request("GET", `/v1/chains/${chainId}/shards/${shard}/outbox?from=${from}&limit=${limit}`);
+  /**
+   * Shard `shard` of chain `chainId`'s final outboxes from height `from`: about `limit` receipts, whole blocks;
+   * `pending`: only the receipts not consumed yet.
+   */
+  outbox(chainId: number, shard: number, from: number, limit: number, pending = false): Promise<OutboxJson> {
+    const query = `from=${from}&limit=${limit}${pending ? "&pending=true" : ""}`;
+    return this.request("GET", `/v1/chains/${chainId}/shards/${shard}/outbox?${query}`);
   }
 
   /** A record of a worker chain shard by its type's name and key (the key field's JSON value as text). */

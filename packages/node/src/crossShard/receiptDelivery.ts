@@ -81,3 +81,63 @@ export async function deliveryOf(
   const { known, entry } = await consumedAt(network, deliverTo, receipt);
   return { anchoredAt, deliverTo, consumed: entry, known };
 }
+
+/**
+ * Where every receipt of one source block stands (what `deliveryOf` gives each, read in a few batched reads: the anchor
+ * once, each destination's addition once, the spent entries per consuming shard in one read).
+ */
+export async function deliveriesOf(
+  network: NetworkView,
+  receipts: Receipt[],
+  sourceHeight: number,
+): Promise<ReceiptDelivery[]> {
+  if (receipts.length === 0) return [];
+  const anchoredAt = await anchoredAtOf(network, receipts[0].source, sourceHeight);
+  if (anchoredAt === null)
+    return receipts.map(() => ({ anchoredAt, deliverTo: null, consumed: null, known: false }));
+  const added = new Map<string, Promise<number | null>>();
+  const addedAt = (ref: ShardRef) => {
+    const key = `${ref.chainId}/${ref.shard}`;
+    if (!added.has(key)) added.set(key, shardAddedAtOf(network, ref));
+    return added.get(key) as Promise<number | null>;
+  };
+  const points = await Promise.all(
+    receipts.map(async (r) =>
+      receiptDeliveryPoint(
+        r,
+        anchoredAt,
+        r.destination.chainId === MAIN_CHAIN_ID ? null : await addedAt(r.destination),
+      ),
+    ),
+  );
+  const out: ReceiptDelivery[] = points.map((deliverTo) => ({
+    anchoredAt,
+    deliverTo,
+    consumed: null,
+    known: false,
+  }));
+  const byPoint = new Map<string, number[]>();
+  points.forEach((p, i) => {
+    const key = `${p.chainId}/${p.shard}`;
+    byPoint.set(key, [...(byPoint.get(key) ?? []), i]);
+  });
+  await Promise.all(
+    [...byPoint.values()].map(async (indices) => {
+      const at = points[indices[0]];
+      const hosted = network.shard(at.chainId, at.shard);
+      if (!hosted) return;
+      const values = await hosted.chain.getRecordValues(
+        indices.map((i) => ({
+          namespace: RecordNamespace.SpentReceipt,
+          id: spentReceiptRecordId(receipts[i].source, receipts[i].id),
+        })),
+      );
+      indices.forEach((i, k) => {
+        out[i].known = true;
+        const bytes = values[k];
+        out[i].consumed = bytes ? decodeSpentReceiptEntry(bytes) : null;
+      });
+    }),
+  );
+  return out;
+}

@@ -77,9 +77,25 @@ export class HttpRelayEndpoint implements RelayEndpoint {
     ];
   }
 
-  /** `GET /v1/chains/:chainId/shards/:shard/outbox?from=H&limit=N`, decoded. */
+  /** `GET /v1/chains/:chainId/shards/:shard/outbox?from=H&limit=N&pending=true` (consumed receipts left out), decoded. */
   async outbox(ref: ShardRef, fromHeight: number, limit: number): Promise<OutboxPage> {
-    return outboxPageFromJson(await this.client.outbox(ref.chainId, ref.shard, fromHeight, limit));
+    return outboxPageFromJson(await this.client.outbox(ref.chainId, ref.shard, fromHeight, limit, true));
+  }
+
+  /** `POST /v1/txs` with a msgpack batch; each item classified like a single submit. */
+  async submitReceives(stxs: SignedTx[]): Promise<SubmitOutcome[]> {
+    try {
+      const { results } = await this.client.submitBatch(stxs);
+      return stxs.map((_, i): SubmitOutcome => {
+        const r = results[i];
+        if (r?.ok) return { kind: "accepted", hash: r.hash ?? "" };
+        const code = r?.code ?? "API_CLIENT_BAD_RESPONSE";
+        return classifySubmitError(new ApiClientError(422, code, r?.message ?? "no result for this tx", r));
+      });
+    } catch (err) {
+      const outcome = classifySubmitError(err);
+      return stxs.map(() => outcome);
+    }
   }
 
   /** `POST /v1/txs` (JSON), classified. */

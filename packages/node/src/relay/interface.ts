@@ -54,6 +54,11 @@ export interface RelayEndpoint {
   outbox(ref: ShardRef, fromHeight: number, limit: number): Promise<OutboxPage>;
   /** Submits a signed receive; never throws for an answer of the node or a network failure (see `SubmitOutcome`). */
   submitReceive(stx: SignedTx): Promise<SubmitOutcome>;
+  /**
+   * Submits many receives in one request, one outcome per tx in order; never throws (a failed request answers every
+   * tx alike). Optional: without it a relay submits them one by one.
+   */
+  submitReceives?(stxs: SignedTx[]): Promise<SubmitOutcome[]>;
 }
 
 /** What a relay uses: the node, its own key (receives are signed by the relay), a logger, a clock and randomness. */

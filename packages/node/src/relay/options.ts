@@ -14,8 +14,12 @@ export interface RelayOptions {
   reportEveryMs: number;
   /** Receipts asked for per outbox page (the node answers whole blocks, so a page may hold a few more). */
   pageLimit: number;
-  /** Receives submitted at once within a pass. */
+  /** Requests in flight at once within a pass. */
   maxConcurrentSubmits: number;
+  /** Receives per request when the endpoint takes batches (`RelayEndpoint.submitReceives`). */
+  batchSize: number;
+  /** How often a pass re-reads every source from its cursor; the passes between read only newly final blocks. */
+  fullScanEveryMs: number;
 }
 
 /** The defaults (the caller gives `statePath`). */
@@ -33,6 +37,10 @@ export const defaultRelayOptions: Omit<RelayOptions, "statePath"> = {
   pageLimit: 500,
   /** Enough to keep a local node busy without flooding its admission queue. */
   maxConcurrentSubmits: 16,
+  /** One request carries a block's worth of receives: signatures are then checked as one batch on the node. */
+  batchSize: 256,
+  /** Under `resubmitAfterMs`, so that a receive due again is found in time; a few polls, so a backlog is read rarely. */
+  fullScanEveryMs: 2000,
 };
 
 /** Share of a backoff added at random (0..25%), so that relays that failed together do not retry together. */

@@ -1,7 +1,7 @@
-import { bytesToHex } from "@vshard/crypto";
+import { bytesToHex, createEd25519Signer, type Ed25519Signer } from "@vshard/crypto";
 import { addressFromPublicKey, addressToText, type ShardRef } from "@vshard/types";
 import { type Delivery, DeliveryBook } from "./deliveries.ts";
-import type { OutboxBlock, RelayModules } from "./interface.ts";
+import type { OutboxBlock, RelayModules, SubmitOutcome } from "./interface.ts";
 import type { RelayOptions } from "./options.ts";
 import { emptyPassReport, type PassReport, type RelayCounters } from "./passReport.ts";
 import { FIRST_HEIGHT, loadRelayState, type RelayCursors, saveRelayState, sourceKey } from "./relayState.ts";
@@ -25,10 +25,14 @@ export class Relay {
   readonly address: string;
   readonly counters: RelayCounters = { delivered: 0, duplicates: 0, retries: 0, failures: 0 };
   private readonly deliveries: DeliveryBook;
+  private readonly signer: Ed25519Signer;
   private readonly cursors: RelayCursors;
   private sources: ShardRef[] = [];
   private readonly scanErrors = new Map<string, string>();
   private dirty = false;
+  /** Per source, the height up to which the last scan read (partial scans start there). */
+  private readonly frontiers = new Map<string, number>();
+  private lastFullScanAt = Number.NEGATIVE_INFINITY;
   private passing: Promise<PassReport> | null = null;
   private lastReportAt: number;
   private loop: Promise<void> | null = null;
@@ -43,6 +47,7 @@ export class Relay {
   ) {
     this.address = addressToText(addressFromPublicKey(modules.keys.publicKey));
     this.deliveries = new DeliveryBook(opts, modules.random);
+    this.signer = createEd25519Signer(modules.keys.secretKey);
     this.cursors = new Map(cursors);
     this.lastReportAt = modules.now();
   }
@@ -106,7 +111,12 @@ export class Relay {
     }
     report.sources = this.sources.length;
     const jobs: Job[] = [];
-    await Promise.all(this.sources.map((ref) => this.scanSource(ref, report, jobs)));
+    // A full scan re-reads every source from its cursor (what was sent and not seen consumed, due again or not); in
+    // between, a pass reads only the blocks final since the last one, so a backlog is not re-read every poll.
+    const now = this.modules.now();
+    const full = now - this.lastFullScanAt >= this.opts.fullScanEveryMs;
+    if (full) this.lastFullScanAt = now;
+    await Promise.all(this.sources.map((ref) => this.scanSource(ref, report, jobs, full)));
     await this.submitAll(jobs, report);
     if (report.cursorsChanged) this.dirty = true;
     if (this.dirty) {
@@ -121,12 +131,16 @@ export class Relay {
     return report;
   }
 
-  /** Reads `ref`'s outbox from its cursor to its final height; queues what is due; moves the cursor. */
-  private async scanSource(ref: ShardRef, report: PassReport, jobs: Job[]): Promise<void> {
+  /**
+   * Reads `ref`'s outbox to its final height, from its cursor (`full`) or from where the last scan ended; queues what
+   * is due; a full scan moves the cursor.
+   */
+  private async scanSource(ref: ShardRef, report: PassReport, jobs: Job[], full: boolean): Promise<void> {
     const source = sourceKey(ref);
     const cursor = this.cursors.get(source) ?? FIRST_HEIGHT;
-    let from = cursor;
-    let scannedTo = cursor; // every height below it was read in this pass
+    const start = full ? cursor : Math.max(cursor, this.frontiers.get(source) ?? cursor);
+    let from = start;
+    let scannedTo = start; // every height from `start` below it was read in this pass
     let lowestPending: number | null = null;
     try {
       for (;;) {
@@ -144,6 +158,8 @@ export class Relay {
     } catch (err) {
       this.unreadable(source, (err as Error).message, report);
     }
+    this.frontiers.set(source, scannedTo);
+    if (!full) return;
     const next = lowestPending ?? scannedTo;
     if (next !== this.cursors.get(source)) {
       this.cursors.set(source, next);
@@ -175,29 +191,38 @@ export class Relay {
       }
       const delivery =
         known ??
-        this.deliveries.add(source, idHex, signedReceive(this.modules.keys, block, entry), block.height, now);
+        this.deliveries.add(source, idHex, signedReceive(this.signer, block, entry), block.height, now);
       jobs.push({ source, idHex, delivery });
     }
     return pending;
   }
 
-  /** Submits the due receives, at most `maxConcurrentSubmits` at once, and records the answers. */
+  /**
+   * Submits the due receives and records the answers: in batches of `batchSize` when the endpoint takes batches, else
+   * one by one; at most `maxConcurrentSubmits` requests at once.
+   */
   private async submitAll(jobs: Job[], report: PassReport): Promise<void> {
+    const { endpoint } = this.modules;
+    const size = endpoint.submitReceives ? this.opts.batchSize : 1;
+    const batches: Job[][] = [];
+    for (let i = 0; i < jobs.length; i += size) batches.push(jobs.slice(i, i + size));
     let next = 0;
     const worker = async () => {
-      while (next < jobs.length) {
-        const job = jobs[next++];
-        await this.submit(job, report);
+      while (next < batches.length) {
+        const batch = batches[next++];
+        const outcomes = endpoint.submitReceives
+          ? await endpoint.submitReceives(batch.map((j) => j.delivery.stx))
+          : [await endpoint.submitReceive(batch[0].delivery.stx)];
+        batch.forEach((job, i) => this.record(job, outcomes[i], report));
       }
     };
-    const n = Math.min(this.opts.maxConcurrentSubmits, jobs.length);
+    const n = Math.min(this.opts.maxConcurrentSubmits, batches.length);
     await Promise.all(Array.from({ length: n }, worker));
   }
 
-  private async submit({ source, idHex, delivery }: Job, report: PassReport): Promise<void> {
+  private record({ source, idHex, delivery }: Job, outcome: SubmitOutcome, report: PassReport): void {
     if (delivery.attempts > 0) this.counters.retries++;
     report.submitted++;
-    const outcome = await this.modules.endpoint.submitReceive(delivery.stx);
     this.deliveries.record(delivery, outcome, this.modules.now());
     switch (outcome.kind) {
       case "accepted":

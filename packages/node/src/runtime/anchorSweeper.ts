@@ -11,15 +11,19 @@ interface SweptShard {
   chain: Pick<ShardChain, "listOutboxes" | "finalizedHeight" | "getBlock"> & {
     opts: { chainId: number; shard: number };
   };
-  /** Whether a header's anchor window has been open long enough that its proposer should have anchored it. */
-  overdue: (header: Header) => boolean;
+  /** Whether the main chain accepts an anchor of this header now (its epoch's anchor window is open). */
+  accepting: (header: Header) => boolean;
   /** Heights below are known anchored (every block with receipts under it). */
   cursor: number;
+  /** Main height at which each block with receipts was first seen final, acceptable and unanchored. */
+  seenUnanchored: Map<number, number>;
 }
 
 /**
  * Anchors the final worker-shard blocks that carry receipts and that nobody anchored in time — their proposer crashed,
- * or restarted and lost the headers it kept waiting — so that no receipt stays undeliverable. Any node may anchor any
+ * or restarted and lost the headers it kept waiting — so that no receipt stays undeliverable. "In time": the block
+ * stayed acceptable (its anchor window open) and unanchored for `graceBlocks` main blocks, counted from the sweep that
+ * first saw it so, not from the window's opening (a long epoch's window opened long before its last blocks). Any node may anchor any
  * certified header; a second anchor of a height is refused harmlessly. Runs every `everyBlocks` main blocks, one
  * sweep at a time, from a per-shard cursor (in memory: a restart sweeps again from the first height).
  */
@@ -28,17 +32,22 @@ export class AnchorSweeper {
   private sweeping = false;
 
   constructor(
-    private readonly opts: { everyBlocks: number },
+    /**
+     * `everyBlocks`: main blocks between sweeps; `graceBlocks`: main blocks a block stays acceptable and unanchored
+     * before this node anchors it (its proposer's anchor normally lands well within it).
+     */
+    private readonly opts: { everyBlocks: number; graceBlocks: number },
     private readonly modules: {
-      main: Pick<ShardChain, "getRecordValues">;
+      main: Pick<ShardChain, "getRecordValues" | "head">;
       submitter: Pick<OwnTxSubmitter, "submit">;
       logger: Logger;
     },
   ) {}
 
-  /** Watches a worker shard; `overdue` says when one of its headers is late to be anchored. */
-  add(chain: SweptShard["chain"], overdue: SweptShard["overdue"]): void {
-    this.shards.set(`${chain.opts.chainId}/${chain.opts.shard}`, { chain, overdue, cursor: 1 });
+  /** Watches a worker shard; `accepting` says when the main chain takes an anchor of one of its headers. */
+  add(chain: SweptShard["chain"], accepting: SweptShard["accepting"]): void {
+    const key = `${chain.opts.chainId}/${chain.opts.shard}`;
+    this.shards.set(key, { chain, accepting, cursor: 1, seenUnanchored: new Map() });
   }
 
   /** Called on each main-chain commit: sweeps every `everyBlocks` heights (never two sweeps at once). */
@@ -72,20 +81,29 @@ export class AnchorSweeper {
     );
     let submitted = 0;
     let allAnchoredBelow = true;
+    const mainHeight = this.modules.main.head().height;
     for (const [i, { height }] of blocks.entries()) {
       if (anchored[i] !== null) {
+        shard.seenUnanchored.delete(height);
         if (allAnchoredBelow) shard.cursor = height + 1;
         continue;
       }
       allAnchoredBelow = false;
       const header = (await chain.getBlock(height))?.header;
-      if (!header || !shard.overdue(header)) continue;
+      if (!header || !shard.accepting(header)) continue;
+      const since = shard.seenUnanchored.get(height);
+      if (since === undefined) {
+        shard.seenUnanchored.set(height, mainHeight);
+        continue;
+      }
+      if (mainHeight - since < this.opts.graceBlocks) continue;
       this.modules.logger.info(
         { chainId, shard: id, height },
         "anchoring a block with receipts nobody anchored",
       );
       const result = await anchorHeader(this.modules.submitter, header);
       if (result?.ok) submitted++;
+      shard.seenUnanchored.set(height, mainHeight); // not again before another grace period
     }
     if (allAnchoredBelow && blocks.length === 0) shard.cursor = Math.max(shard.cursor, final + 1);
     return submitted;

@@ -114,7 +114,7 @@ export class NetworkNode {
     this.submitter = new OwnTxSubmitter(main, opts.keys, logger.child({ module: "own-txs" }));
     this.receiptSources = mainChainReceiptSources(main.chain, parts.resources.db);
     this.sweeper = new AnchorSweeper(
-      { everyBlocks: ANCHOR_SWEEP_EVERY_BLOCKS },
+      { everyBlocks: ANCHOR_SWEEP_EVERY_BLOCKS, graceBlocks: 2 * rules.anchorDelayBlocks },
       { main: main.chain, submitter: this.submitter, logger: logger.child({ module: "anchor-sweep" }) },
     );
     this.participant = new EpochParticipant(
@@ -310,12 +310,10 @@ export class NetworkNode {
     trackChainMetrics(this.metrics, runtime);
     this.unsubscribes.push(trackCrossShardMetrics(this.metrics, networkViewOf(this), runtime));
     const { anchorDelayBlocks } = this.opts.network.main.chain.main;
-    const openSince = (header: Header) =>
-      this.main.chain.head().height +
-      1 -
-      (schedule.fixedAtHeight(schedule.epochOfHeight(header.height)) + anchorDelayBlocks);
-    const accepting = (header: Header) => openSince(header) >= 0;
-    this.sweeper.add(runtime.chain, (header) => openSince(header) >= 2 * anchorDelayBlocks);
+    const accepting = (header: Header) =>
+      this.main.chain.head().height + 1 >=
+      schedule.fixedAtHeight(schedule.epochOfHeight(header.height)) + anchorDelayBlocks;
+    this.sweeper.add(runtime.chain, accepting);
     this.unsubscribes.push(
       anchorOwnBlocks(
         { publicKey: this.opts.keys.publicKey, accepting },

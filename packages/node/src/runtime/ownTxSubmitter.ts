@@ -5,9 +5,10 @@ import type { ChainRuntime } from "./chainRuntime.ts";
 
 /**
  * Sends the node's own transactions (epoch proofs, anchors) to a chain with its validator key, one after another, each
- * with the next nonce: the committed nonce plus the node's txs still waiting in the mempool (the mempool keeps a tx
- * until the block holding it is committed, so the two together are exactly the nonces in use). A refused tx frees its
- * nonce for the next one.
+ * with the lowest nonce not in use: from the committed nonce up, the first one no pending tx of the node holds (the
+ * mempool keeps a tx until the block holding it is committed). A refused tx frees its nonce for the next one, and so
+ * does one dropped when a block was built (e.g. an anchor someone else's anchor beat): its successors would otherwise
+ * wait on the hole for ever.
  */
 export class OwnTxSubmitter {
   private queue: Promise<unknown> = Promise.resolve();
@@ -38,7 +39,10 @@ export class OwnTxSubmitter {
     const { chain } = this.runtime;
     try {
       const [account] = await chain.getAccounts([this.address]);
-      const nonce = account.nonce + chain.mempool.pendingOf(this.senderHex).length;
+      const nonce = firstFreeNonce(
+        account.nonce,
+        chain.mempool.pendingOf(this.senderHex).map((e) => e.nonce),
+      );
       const tx = {
         chainId: chain.opts.chainId,
         shard: chain.opts.shard,
@@ -58,4 +62,12 @@ export class OwnTxSubmitter {
       return null;
     }
   }
+}
+
+/** The lowest nonce ≥ `committed` that none of `pending` holds. */
+export function firstFreeNonce(committed: number, pending: readonly number[]): number {
+  const held = new Set(pending);
+  let nonce = committed;
+  while (held.has(nonce)) nonce++;
+  return nonce;
 }

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesToHex, ed25519KeyPairFromSeed } from "@vshard/crypto";
-import { signTx, TxKind } from "@vshard/types";
+import { decodeTxSubmission, signTx, TxKind } from "@vshard/types";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { statusOfCode } from "../../src/api/apiError.ts";
@@ -54,8 +54,21 @@ beforeEach(async () => {
       })),
     };
   });
+  server.addContentTypeParser("application/msgpack", { parseAs: "buffer" }, (_req, body, done) =>
+    done(null, body),
+  );
   server.post("/v1/txs", async (req, reply) => {
     if (forced) return reply.code(forced.status).send({ code: forced.code, message: "forced" });
+    if (req.headers["content-type"] === "application/msgpack") {
+      // A batch, answered as the node does: per-item results, 202 when all were accepted, else 422.
+      const { txs } = decodeTxSubmission(req.body as Uint8Array);
+      const outcomes = await Promise.all(txs.map((t) => node.submitReceive(t.stx)));
+      const results = outcomes.map((o) =>
+        o.kind === "accepted" ? { ok: true, hash: o.hash } : { ok: false, code: o.code, message: o.message },
+      );
+      const accepted = results.filter((r) => r.ok).length;
+      return reply.code(accepted === results.length ? 202 : 422).send({ accepted, results });
+    }
     const outcome = await node.submitReceive(signedTxFromJson(req.body as TxJson));
     if (outcome.kind === "accepted") return reply.code(202).send({ hash: outcome.hash, status: "pending" });
     return reply.code(statusOfCode(outcome.code)).send({ code: outcome.code, message: outcome.message });
@@ -141,6 +154,16 @@ describe("HttpRelayEndpoint", () => {
     }
     const offline = await new HttpRelayEndpoint("http://127.0.0.1:9").submitReceive(first);
     expect(offline).toMatchObject({ kind: "later", code: "API_CLIENT_UNREACHABLE" });
+    // A msgpack batch: one outcome per receive, classified alike; a failed request answers them all.
+    forced = null;
+    expect(
+      (await http.submitReceives([first, second])).map((o) => [o.kind, "code" in o ? o.code : ""]),
+    ).toEqual([
+      ["done", "TX_ERROR_RECEIPT_SPENT"],
+      ["later", "TX_ERROR_RECEIPT_NOT_ANCHORED"],
+    ]);
+    const down = await new HttpRelayEndpoint("http://127.0.0.1:9").submitReceives([first, second]);
+    expect(down.map((o) => o.kind)).toEqual(["later", "later"]);
   });
 
   it("classifies errors that are not answers of the API as `later`", () => {

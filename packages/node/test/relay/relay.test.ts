@@ -32,8 +32,10 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
+/** Every pass a full scan unless a test says otherwise (the fake clock often stands still between passes). */
 const options = (name = "state.json", over: Partial<RelayOptions> = {}): RelayOptions => ({
   ...defaultRelayOptions,
+  fullScanEveryMs: 0,
   statePath: join(dir, name),
   ...over,
 });
@@ -83,6 +85,24 @@ describe("Relay", () => {
     await relay.pass();
     // Nothing below the cursors is read again.
     expect(endpoint.outboxCalls.slice(-3).map((c) => c.from)).toEqual([2, 4, 2]);
+  });
+
+  it("between full scans reads only blocks final since the last pass, and rescans from its cursors every fullScanEveryMs", async () => {
+    endpoint.addBlock(A, 2, B);
+    const relay = await relayOf(options("state.json", { fullScanEveryMs: 1000 }));
+    await relay.pass(); // full: from the cursors
+    expect(endpoint.outboxCalls.map((c) => c.from)).toEqual([1, 1, 1]);
+    endpoint.addBlock(A, 1, B);
+    clock.advance(100);
+    const partial = await relay.pass(); // partial: from where the last scan ended
+    expect(endpoint.outboxCalls.slice(-3).map((c) => c.from)).toEqual([1, 2, 1]);
+    expect(partial.submitted).toBe(1);
+    expect(relay.cursorsNow().get("1/0")).toBe(1);
+    clock.advance(1000);
+    await relay.pass(); // full again: sees both blocks consumed and moves the cursor
+    expect(endpoint.outboxCalls.slice(-3).map((c) => c.from)).toEqual([1, 1, 1]);
+    expect(relay.cursorsNow().get("1/0")).toBe(3);
+    expect(endpoint.consumedCount()).toEqual({ consumed: 3, pending: 0 });
   });
 
   it("skips receipts already consumed and moves its cursor past them", async () => {

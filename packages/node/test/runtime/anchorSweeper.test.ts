@@ -52,11 +52,15 @@ function fakeShard(withReceipts: number[], final: number) {
   };
 }
 
-/** The main chain's anchored headers, by height. */
+/** The main chain: its anchored headers, by height, and its head height. */
 function fakeMain(anchored: Set<number>) {
   return {
+    height: 10,
     anchor(height: number) {
       anchored.add(height);
+    },
+    head() {
+      return { height: this.height };
     },
     async getRecordValues(refs: RecordRef[]) {
       return refs.map((r) => {
@@ -77,23 +81,34 @@ class Submitter {
 }
 
 describe("AnchorSweeper", () => {
-  it("anchors the final blocks with receipts that nobody anchored once they are overdue, and nothing else", async () => {
+  it("anchors a final block with receipts that stayed acceptable and unanchored for the grace period, and nothing else", async () => {
     const anchored = new Set([3]);
-    const main = fakeMain(anchored);
+    const main = fakeMain(anchored) as ReturnType<typeof fakeMain> & { head(): { height: number } };
     const submitter = new Submitter();
-    const sweeper = new AnchorSweeper({ everyBlocks: 4 }, { main, submitter, logger: nullLogger });
-    const shard = fakeShard([3, 5, 8, 12], 10);
-    const overdue = new Set([5, 8]);
-    sweeper.add(shard, (h) => overdue.has(h.height));
-    // 3 is anchored, 5 and 8 overdue, 12 not final yet.
+    const sweeper = new AnchorSweeper(
+      { everyBlocks: 4, graceBlocks: 3 },
+      { main: main as never, submitter, logger: nullLogger },
+    );
+    const shard = fakeShard([3, 5, 8, 9, 12], 10);
+    const acceptable = new Set([5, 8]); // 9's anchor window is not open
+    sweeper.add(shard, (h) => acceptable.has(h.height));
+    // First seen unanchored at main height 10: its proposer gets the grace period.
+    expect(await sweeper.sweep()).toBe(0);
+    main.height = 12;
+    expect(await sweeper.sweep()).toBe(0);
+    main.height = 13;
     expect(await sweeper.sweep()).toBe(2);
     expect(submitter.heights).toEqual([5, 8]);
-    // Once anchored, the next sweep starts above them and sends nothing again.
+    // Not sent again within another grace period; once anchored, the cursor passes them.
+    main.height = 14;
+    expect(await sweeper.sweep()).toBe(0);
     main.anchor(5);
     main.anchor(8);
+    main.anchor(9);
     shard.finalized = 12;
-    expect(await sweeper.sweep()).toBe(0);
-    expect(shard.reads.at(-1)).toBe(4);
+    await sweeper.sweep();
+    await sweeper.sweep();
+    expect(shard.reads.at(-1)).toBe(10);
     main.anchor(12);
     await sweeper.sweep();
     await sweeper.sweep();
@@ -104,8 +119,8 @@ describe("AnchorSweeper", () => {
   it("sweeps only every `everyBlocks` main heights, one sweep at a time", async () => {
     const submitter = new Submitter();
     const sweeper = new AnchorSweeper(
-      { everyBlocks: 4 },
-      { main: fakeMain(new Set()), submitter, logger: nullLogger },
+      { everyBlocks: 4, graceBlocks: 3 },
+      { main: fakeMain(new Set()) as never, submitter, logger: nullLogger },
     );
     const shard = fakeShard([1], 5);
     sweeper.add(shard, () => true);

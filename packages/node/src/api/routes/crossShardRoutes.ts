@@ -16,7 +16,8 @@ export function crossShardRoutes(ctx: ApiContext): RouteDefinition[] {
       operationId: "getOutbox",
       summary:
         "Final outboxes of a chain shard from a height: each receipt with its merkle proof, the shard that consumes it " +
-        "once its block is anchored, and whether it was consumed; `next` is the height to ask from next",
+        "once its block is anchored, and whether it was consumed (`pending=true`: only those not consumed); `next` is " +
+        "the height to ask from next",
       schema: {
         params: {
           type: "object",
@@ -28,6 +29,7 @@ export function crossShardRoutes(ctx: ApiContext): RouteDefinition[] {
           properties: {
             from: { type: "integer", minimum: 1, default: 1 },
             limit: { type: "integer", minimum: 1, maximum: MAX_OUTBOX_PAGE, default: 100 },
+            pending: { type: "boolean", default: false },
           },
           additionalProperties: false,
         },
@@ -35,8 +37,8 @@ export function crossShardRoutes(ctx: ApiContext): RouteDefinition[] {
       async handler(req) {
         const network = networkOf(ctx);
         const source = await hostedShardOf(network, req.params);
-        const { from, limit } = req.query as { from: number; limit: number };
-        return outboxPage(network, source, from, limit);
+        const { from, limit, pending } = req.query as { from: number; limit: number; pending: boolean };
+        return outboxPage(network, source, from, limit, pending);
       },
     },
     {
