@@ -213,7 +213,7 @@ export class Relay {
         const outcomes = endpoint.submitReceives
           ? await endpoint.submitReceives(batch.map((j) => j.delivery.stx))
           : [await endpoint.submitReceive(batch[0].delivery.stx)];
-        batch.forEach((job, i) => this.record(job, outcomes[i], report));
+        for (const [i, job] of batch.entries()) this.record(job, outcomes[i], report);
       }
     };
     const n = Math.min(this.opts.maxConcurrentSubmits, batches.length);
