@@ -12,7 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimNetworkRun, startSimNetwork } from "../helpers/simNetwork.ts";
 import { deliverReceipts, getJson, postTx } from "./crossShardFixtures.ts";
-import { exampleSchema, signedFor, smallGpuRental } from "./fixtures.ts";
+import { exampleSchema, httpTestNetwork, signedFor, smallGpuRental } from "./fixtures.ts";
 
 /** token-ledger (explicit-suffix: one owner may hold sub-accounts in both shards), two bft shards at 200 ms. */
 function smallTokenLedger(): Record<string, unknown> {
@@ -32,17 +32,7 @@ describe("cross-shard and cross-chain transfers on a simulated network, over HTT
   const relayKey = { publicKey: new Uint8Array(32), secretKey: sha256(new TextEncoder().encode("relay")) };
 
   beforeAll(async () => {
-    run = await startSimNetwork({
-      seed: 21,
-      validators: 4,
-      clients: 16,
-      chains: [smallGpuRental(), smallTokenLedger()],
-      rules: { epochBlocks: 16, anchorDelayBlocks: 6 },
-      blockIntervalMs: 100,
-      witnessesPerCommittee: 4,
-      network: { latencyMs: 5, jitterMs: 5, lossRate: 0 },
-      api: { host: "127.0.0.1", port: 0 },
-    });
+    run = await startSimNetwork(httpTestNetwork(21, [smallGpuRental(), smallTokenLedger()], { clients: 16 }));
     node = run.cluster.node(0);
     url = node.url();
     const ready = () =>

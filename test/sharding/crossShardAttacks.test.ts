@@ -15,36 +15,23 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimNetworkRun, startSimNetwork } from "../helpers/simNetwork.ts";
 import { testKey } from "../helpers/testNetwork.ts";
 import { deliverReceipts, getJson, outboxEntries, postTx } from "./crossShardFixtures.ts";
-import { signedFor, smallGpuRental } from "./fixtures.ts";
+import { httpTestNetwork, signedFor, smallGpuRental } from "./fixtures.ts";
+
+/** GPU-rental with three bft shards. */
+function threeShardGpuRental(): Record<string, unknown> {
+  return { ...smallGpuRental(), shards: [0, 1, 2].map(() => ({ consensus: { plugin: "bft", params: {} } })) };
+}
 
 describe("attacks on cross-shard transfers are refused, with the supply unchanged", () => {
   let run: SimNetworkRun;
   let node: NetworkNode;
   let url: string;
-  const gpu = parseWorkerChainSchema({
-    ...smallGpuRental(),
-    shards: [...Array(3)].map(() => ({ consensus: { plugin: "bft", params: {} } })),
-  });
+  const gpu = parseWorkerChainSchema(threeShardGpuRental());
   const attacker = testKey("attacker-relay", 0);
   const relaySeed = sha256(new TextEncoder().encode("honest relay"));
 
   beforeAll(async () => {
-    run = await startSimNetwork({
-      seed: 31,
-      validators: 4,
-      clients: 8,
-      chains: [
-        {
-          ...smallGpuRental(),
-          shards: [...Array(3)].map(() => ({ consensus: { plugin: "bft", params: {} } })),
-        },
-      ],
-      rules: { epochBlocks: 16, anchorDelayBlocks: 6 },
-      blockIntervalMs: 100,
-      witnessesPerCommittee: 4,
-      network: { latencyMs: 5, jitterMs: 5, lossRate: 0 },
-      api: { host: "127.0.0.1", port: 0 },
-    });
+    run = await startSimNetwork(httpTestNetwork(31, [threeShardGpuRental()], { clients: 8 }));
     node = run.cluster.node(0);
     url = node.url();
     const ready = () => [0, 1, 2].every((s) => (node.runtime(1, s)?.chain.finalizedHeight() ?? 0) >= 2);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { bytesToHex, type Ed25519KeyPair } from "@vshard/crypto";
 import type { NetworkNode } from "@vshard/node";
 import { addressFromPublicKey, type SignedTx, signTx, type Tx } from "@vshard/types";
+import type { SimNetworkRunOptions } from "../helpers/simNetwork.ts";
 
 /** An example schema from examples/, as parsed JSON. */
 export function exampleSchema(name: string): Record<string, unknown> {
@@ -37,4 +38,26 @@ export async function signedFor(
   const [account] = await runtime.chain.getAccounts([address]);
   const nonce = account.nonce + runtime.chain.mempool.pendingOf(bytesToHex(address)).length;
   return signTx({ ...tx, sender: from.publicKey, nonce } as Tx, from.secretKey);
+}
+
+/**
+ * The small network the sharding tests run over HTTP: 4 validators (all witnesses), 100 ms main blocks, 16-block
+ * epochs with a 6-block anchor delay, a 5 ms ± 5 ms lossless network and an API on a free port; `over` changes any of it.
+ */
+export function httpTestNetwork(
+  seed: number,
+  chains: unknown[],
+  over: Partial<SimNetworkRunOptions> = {},
+): SimNetworkRunOptions {
+  return {
+    seed,
+    validators: 4,
+    chains,
+    rules: { epochBlocks: 16, anchorDelayBlocks: 6 },
+    blockIntervalMs: 100,
+    witnessesPerCommittee: 4,
+    network: { latencyMs: 5, jitterMs: 5, lossRate: 0 },
+    api: { host: "127.0.0.1", port: 0 },
+    ...over,
+  };
 }

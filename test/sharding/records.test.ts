@@ -13,7 +13,7 @@ import {
 } from "@vshard/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimNetworkRun, startSimNetwork } from "../helpers/simNetwork.ts";
-import { signedFor, smallGpuRental } from "./fixtures.ts";
+import { httpTestNetwork, signedFor, smallGpuRental } from "./fixtures.ts";
 
 /** The record bytes of `json` under `schema` (validated there). */
 function recordBytes(schema: WorkerChainSchema, type: string, json: unknown): Uint8Array {
@@ -27,16 +27,7 @@ describe("GPU-rental record txs on a running network, over HTTP", () => {
   const schema = parseWorkerChainSchema(smallGpuRental());
 
   beforeAll(async () => {
-    run = await startSimNetwork({
-      seed: 11,
-      validators: 4,
-      chains: [smallGpuRental()],
-      rules: { epochBlocks: 16, anchorDelayBlocks: 6 },
-      blockIntervalMs: 100,
-      witnessesPerCommittee: 4,
-      network: { latencyMs: 5, jitterMs: 5, lossRate: 0 },
-      api: { host: "127.0.0.1", port: 0 },
-    });
+    run = await startSimNetwork(httpTestNetwork(11, [smallGpuRental()]));
     node = run.cluster.node(0);
     url = node.url();
     await run.runUntil(() => (node.runtime(1, 1)?.chain.finalizedHeight() ?? 0) >= 2, 30_000);

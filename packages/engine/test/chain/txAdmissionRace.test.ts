@@ -1,5 +1,5 @@
 import type { SignatureVerifier } from "@vshard/crypto";
-import { type Account, signTx, TxKind } from "@vshard/types";
+import { type Account, signTx, type Tx, TxKind } from "@vshard/types";
 import { describe, expect, it } from "vitest";
 import { defaultChainOptions } from "../../src/chain/chainOptions.ts";
 import { prepareTx } from "../../src/chain/prepareTx.ts";
@@ -15,28 +15,18 @@ const verifier = {
   canAcceptWork: () => true,
 } as unknown as SignatureVerifier;
 
-const transfer = (from: number, nonce: number) =>
+/** A transfer of 1 by user `from`, local or (with `destination`) cross-shard. */
+const transfer = (from: number, nonce: number, destination?: { chainId: number; shard: number }) =>
   signTx(
     {
       ...here,
-      kind: TxKind.Transfer,
+      ...(destination
+        ? { kind: TxKind.CrossTransfer, payload: { to: users[3].address, destination, amount: 1n } }
+        : { kind: TxKind.Transfer, payload: { to: users[3].address, amount: 1n } }),
       sender: users[from].keys.publicKey,
       nonce,
       fee: 1n,
-      payload: { to: users[3].address, amount: 1n },
-    },
-    users[from].keys.secretKey,
-  );
-const crossTransfer = (from: number, nonce: number) =>
-  signTx(
-    {
-      ...here,
-      kind: TxKind.CrossTransfer,
-      sender: users[from].keys.publicKey,
-      nonce,
-      fee: 1n,
-      payload: { to: users[3].address, destination: at(1, 0), amount: 1n },
-    },
+    } as Tx,
     users[from].keys.secretKey,
   );
 
@@ -73,7 +63,7 @@ describe("TxAdmission when a block commits while it reads", () => {
     };
     // User 0's next tx arrives in a batch with a cross transfer of user 1 (whose checks read storage).
     accounts.set(users[1].hex, { balance: 1000n, nonce: 0 });
-    const results = await admission.submit([transfer(0, 1), crossTransfer(1, 0)]);
+    const results = await admission.submit([transfer(0, 1), transfer(1, 0, at(1, 0))]);
     expect(results.map((r) => r.ok)).toEqual([true, true]);
     expect(admission.committedNonce(users[0].hex)).toBe(1);
     const picked = mempool.selectForBlock({ maxTxs: 10, maxBytes: 1_000_000 }, (hex) =>

@@ -9,7 +9,6 @@ import {
   type Tx,
   TxKind,
 } from "@vshard/types";
-import Fastify, { type FastifyError } from "fastify";
 import { afterAll, describe, expect, it } from "vitest";
 import { ApiError } from "../../src/api/apiError.ts";
 import {
@@ -18,7 +17,8 @@ import {
   receiptFromJson,
   receiptToJson,
 } from "../../src/api/crossShardTxJson.ts";
-import { signedTxFromJson, signedTxToJson, type TxJson, txJsonSchema } from "../../src/api/txJson.ts";
+import { signedTxFromJson, signedTxToJson, type TxJson } from "../../src/api/txJson.ts";
+import { txJsonEchoServer } from "./txJsonEchoServer.ts";
 
 const keys = ed25519KeyPairFromSeed(new Uint8Array(32).fill(11));
 const sender = addressFromPublicKey(keys.publicKey);
@@ -137,17 +137,8 @@ describe("JSON form of the cross-shard kinds", () => {
 });
 
 describe("txJsonSchema for the cross-shard kinds (through fastify's validator)", () => {
-  const app = Fastify();
-  app.setErrorHandler((error: FastifyError, _req, reply) => {
-    if (error instanceof ApiError)
-      return reply.code(error.status).send({ code: error.code, message: error.message });
-    return reply.code(400).send({ code: "API_ERROR_VALIDATION", message: error.message });
-  });
-  app.post("/tx", { schema: { body: txJsonSchema } }, async (req) =>
-    signedTxToJson(signedTxFromJson(req.body as TxJson)),
-  );
-  afterAll(() => app.close());
-  const post = (payload: unknown) => app.inject({ method: "POST", url: "/tx", payload: payload as object });
+  const { post, close } = txJsonEchoServer();
+  afterAll(close);
 
   it.each(txs)("accepts the JSON of a %s tx and answers it unchanged", async (_kind, tx) => {
     const json = jsonOf(signTx(tx, keys.secretKey));

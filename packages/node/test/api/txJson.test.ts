@@ -17,7 +17,6 @@ import {
   TxKind,
   validateRecord,
 } from "@vshard/types";
-import Fastify, { type FastifyError } from "fastify";
 import { afterAll, describe, expect, it } from "vitest";
 import { ApiError } from "../../src/api/apiError.ts";
 import type {
@@ -25,7 +24,8 @@ import type {
   RegisterChainTxJson,
   UpdateChainTxJson,
 } from "../../src/api/mainChainTxJson.ts";
-import { signedTxFromJson, signedTxToJson, type TxJson, txJsonSchema } from "../../src/api/txJson.ts";
+import { signedTxFromJson, signedTxToJson, type TxJson } from "../../src/api/txJson.ts";
+import { txJsonEchoServer } from "./txJsonEchoServer.ts";
 
 const gpuJson = JSON.parse(
   readFileSync(new URL("../../../../examples/gpu-rental.json", import.meta.url), "utf8"),
@@ -198,17 +198,8 @@ describe("JSON input errors of the main-chain kinds", () => {
 });
 
 describe("txJsonSchema for the main-chain kinds (through fastify's validator)", () => {
-  const app = Fastify();
-  app.setErrorHandler((error: FastifyError, _req, reply) => {
-    if (error instanceof ApiError)
-      return reply.code(error.status).send({ code: error.code, message: error.message });
-    return reply.code(400).send({ code: "API_ERROR_VALIDATION", message: error.message });
-  });
-  app.post("/tx", { schema: { body: txJsonSchema } }, async (req) =>
-    signedTxToJson(signedTxFromJson(req.body as TxJson)),
-  );
-  afterAll(() => app.close());
-  const post = (payload: unknown) => app.inject({ method: "POST", url: "/tx", payload: payload as object });
+  const { post, close } = txJsonEchoServer();
+  afterAll(close);
 
   it.each(txs)("accepts the JSON of a %s tx and answers it unchanged", async (_kind, tx) => {
     const json = jsonOf(signTx(tx, keys.secretKey));
