@@ -8,6 +8,9 @@ import { anchoredAtOf } from "./receiptDelivery.ts";
 import { receiptKeyOf } from "./receiptKey.ts";
 import { transferStages } from "./transferStages.ts";
 
+/** Block times kept by the latency tracker (cleared when full). */
+const MAX_CACHED_TIMES = 10_000;
+
 /** Stage times of a credited transfer, ms (relayed absent when no relay handed it to this node). */
 interface StageTimes {
   debited: number;
@@ -28,6 +31,8 @@ export function trackCrossShardMetrics(
 ): () => void {
   const here: ShardRef = { chainId: hosted.chain.opts.chainId, shard: hosted.chain.opts.shard };
   const chain = `${here.chainId}/${here.shard}`;
+  /** Block times by chain/shard/height: the receipts of one block, and the anchors of one main block, share them. */
+  const times = new Map<string, number>();
   return hosted.chain.subscribe((e) => {
     if (e.type !== "block" || !e.block) return;
     const { time } = e.block.header;
@@ -48,23 +53,33 @@ export function trackCrossShardMetrics(
     metrics.receiptsConsumed.inc({ chain, use: RECEIPT_USE_NAMES[decodeSpentReceiptEntry(bytes).use] });
     if (!sameShard(receipt.destination, here)) return;
     const relayed = hosted.receives?.relayedAt(receiptKeyOf(receipt));
-    const times =
+    const stages =
       receipt.source.chainId === MAIN_CHAIN_ID
         ? await routedTimes(bytesToHex(receipt.id))
         : await directTimes(receipt.source, sourceHeight, creditedAt);
-    if (times) record({ ...times, ...(relayed === undefined ? {} : { relayed }) });
+    if (stages) record({ ...stages, ...(relayed === undefined ? {} : { relayed }) });
+  }
+
+  async function blockTime(ref: ShardRef, height: number): Promise<number | null> {
+    const key = `${ref.chainId}/${ref.shard}/${height}`;
+    const known = times.get(key);
+    if (known !== undefined) return known;
+    const block = await network.shard(ref.chainId, ref.shard)?.chain.getBlock(height);
+    if (!block) return null;
+    if (times.size >= MAX_CACHED_TIMES) times.clear();
+    times.set(key, block.header.time);
+    return block.header.time;
   }
 
   async function directTimes(source: ShardRef, height: number, credited: number): Promise<StageTimes | null> {
     const anchoredAt = await anchoredAtOf(network, source, height);
-    const [debitBlock, anchorBlock] = await Promise.all([
-      network.shard(source.chainId, source.shard)?.chain.getBlock(height),
-      anchoredAt === null
-        ? undefined
-        : network.shard(MAIN_SHARD.chainId, MAIN_SHARD.shard)?.chain.getBlock(anchoredAt),
+    if (anchoredAt === null) return null;
+    const [debited, anchored] = await Promise.all([
+      blockTime(source, height),
+      blockTime(MAIN_SHARD, anchoredAt),
     ]);
-    if (!debitBlock || !anchorBlock) return null;
-    return { debited: debitBlock.header.time, anchored: anchorBlock.header.time, credited };
+    if (debited === null || anchored === null) return null;
+    return { debited, anchored, credited };
   }
 
   /** A receipt from the main chain: its transfer's stages (a refund's id is no tx hash: not observed). */
