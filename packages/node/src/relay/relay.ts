@@ -32,6 +32,8 @@ export class Relay {
   private dirty = false;
   /** Per source, the height up to which the last scan read (partial scans start there). */
   private readonly frontiers = new Map<string, number>();
+  /** Per source, the lowest block the last scan found waiting for its anchor (partial scans re-read from it). */
+  private readonly anchorWaits = new Map<string, number>();
   private lastFullScanAt = Number.NEGATIVE_INFINITY;
   private passing: Promise<PassReport> | null = null;
   private lastReportAt: number;
@@ -132,23 +134,31 @@ export class Relay {
   }
 
   /**
-   * Reads `ref`'s outbox to its final height, from its cursor (`full`) or from where the last scan ended; queues what
-   * is due; a full scan moves the cursor.
+   * Reads `ref`'s outbox to its final height, from its cursor (`full`) or from where the last scan ended (or the lowest
+   * block it found waiting for its anchor: one anchored since goes out at once); queues what is due; a full scan moves
+   * the cursor.
    */
   private async scanSource(ref: ShardRef, report: PassReport, jobs: Job[], full: boolean): Promise<void> {
     const source = sourceKey(ref);
     const cursor = this.cursors.get(source) ?? FIRST_HEIGHT;
-    const start = full ? cursor : Math.max(cursor, this.frontiers.get(source) ?? cursor);
+    const resumeAt = Math.min(
+      this.frontiers.get(source) ?? cursor,
+      this.anchorWaits.get(source) ?? Number.POSITIVE_INFINITY,
+    );
+    const start = full ? cursor : Math.max(cursor, resumeAt);
     let from = start;
     let scannedTo = start; // every height from `start` below it was read in this pass
     let lowestPending: number | null = null;
+    let lowestWaiting: number | null = null;
     try {
       for (;;) {
         const page = await this.modules.endpoint.outbox(ref, from, this.opts.pageLimit);
         for (const block of page.blocks) {
           if (block.height < from) continue; // not asked for
           report.blocks++;
-          if (this.scanBlock(source, block, report, jobs)) lowestPending ??= block.height;
+          const found = this.scanBlock(source, block, report, jobs);
+          if (found.pending) lowestPending ??= block.height;
+          if (found.waiting) lowestWaiting ??= block.height;
         }
         scannedTo = Math.max(scannedTo, page.next);
         if (page.next > page.finalHeight || page.next <= from) break;
@@ -159,6 +169,8 @@ export class Relay {
       this.unreadable(source, (err as Error).message, report);
     }
     this.frontiers.set(source, scannedTo);
+    if (lowestWaiting === null) this.anchorWaits.delete(source);
+    else this.anchorWaits.set(source, lowestWaiting);
     if (!full) return;
     const next = lowestPending ?? scannedTo;
     if (next !== this.cursors.get(source)) {
@@ -168,9 +180,15 @@ export class Relay {
     this.deliveries.forgetBelow(source, next);
   }
 
-  /** Sorts a block's receipts; whether one of them is still not consumed. */
-  private scanBlock(source: string, block: OutboxBlock, report: PassReport, jobs: Job[]): boolean {
+  /** Sorts a block's receipts: whether one of them is still not consumed, and whether one waits for its anchor. */
+  private scanBlock(
+    source: string,
+    block: OutboxBlock,
+    report: PassReport,
+    jobs: Job[],
+  ): { pending: boolean; waiting: boolean } {
     let pending = false;
+    let waiting = false;
     for (const entry of block.receipts) {
       const idHex = bytesToHex(entry.receipt.id);
       if (entry.consumed !== null) {
@@ -180,6 +198,7 @@ export class Relay {
       pending = true;
       if (entry.deliverTo === null) {
         report.waitingForAnchor++;
+        waiting = true;
         continue;
       }
       const now = this.modules.now();
@@ -194,7 +213,7 @@ export class Relay {
         this.deliveries.add(source, idHex, signedReceive(this.signer, block, entry), block.height, now);
       jobs.push({ source, idHex, delivery });
     }
-    return pending;
+    return { pending, waiting };
   }
 
   /**

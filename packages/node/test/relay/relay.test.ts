@@ -105,6 +105,21 @@ describe("Relay", () => {
     expect(endpoint.consumedCount()).toEqual({ consumed: 3, pending: 0 });
   });
 
+  it("between full scans re-reads a block waiting for its anchor, so it goes out as soon as it is anchored", async () => {
+    endpoint.addBlock(A, 1, B, false);
+    const relay = await relayOf(options("state.json", { fullScanEveryMs: 60_000 }));
+    expect((await relay.pass()).waitingForAnchor).toBe(1);
+    endpoint.addBlock(A, 1, B);
+    endpoint.anchor(A, 1);
+    clock.advance(100);
+    const partial = await relay.pass(); // partial, yet from block 1: both go out
+    expect(partial.submitted).toBe(2);
+    expect(endpoint.outboxCalls.at(-2)?.from).toBe(1);
+    clock.advance(100);
+    await relay.pass(); // nothing waits any more: from the frontier
+    expect(endpoint.outboxCalls.at(-2)?.from).toBe(3);
+  });
+
   it("skips receipts already consumed and moves its cursor past them", async () => {
     for (const id of endpoint.addBlock(A, 2, B)) endpoint.consume(id);
     const ids = endpoint.addBlock(A, 3, B);
