@@ -1,6 +1,6 @@
 import { bytesEqual, merkleRoot } from "@vshard/crypto";
 import type { ChainHead } from "@vshard/storage";
-import { type Block, cidOfBytes, encodeBody } from "@vshard/types";
+import { type Block, cidOfBytes, encodeBody, type Header } from "@vshard/types";
 import { BlockError, TxError } from "../errors.ts";
 import type { PreparedTx } from "../execution/executeTxs.ts";
 import type { ChainOptions } from "./chainOptions.ts";
@@ -57,4 +57,18 @@ export async function checkProposal(
   const bad = valid.indexOf(false);
   if (bad >= 0) fail("BLOCK_ERROR_BAD_SIGNATURE", `tx ${txs[bad].hashHex} has an invalid signature`);
   return txs;
+}
+
+/**
+ * The checks of a proposed block after its re-execution: the state root and the receipt (outbox) root it carries must
+ * be the ones execution produced (`executed`).
+ */
+export function checkExecutedRoots(proposed: Header, executed: Header): void {
+  const fail = (code: BlockError["code"], message: string): never => {
+    throw new BlockError({ code, height: proposed.height }, `block ${proposed.height}: ${message}`);
+  };
+  if (!bytesEqual(executed.stateRoot, proposed.stateRoot))
+    fail("BLOCK_ERROR_BAD_STATE_ROOT", "state root does not match execution");
+  if (!bytesEqual(executed.receiptRoot, proposed.receiptRoot))
+    fail("BLOCK_ERROR_BAD_RECEIPT_ROOT", "receipt root does not match the outbox execution made");
 }

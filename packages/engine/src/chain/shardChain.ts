@@ -21,7 +21,7 @@ import { type AssembledBlock, assembleBlock } from "./assembleBlock.ts";
 import { blockCommitOf } from "./blockCommit.ts";
 import { chainRolesOf, type ShardChainModules } from "./chainModules.ts";
 import type { ChainOptions } from "./chainOptions.ts";
-import { checkProposal } from "./checkProposal.ts";
+import { checkExecutedRoots, checkProposal } from "./checkProposal.ts";
 import { type Genesis, genesisSupply } from "./genesis.ts";
 import { commitGenesis } from "./genesisBlock.ts";
 import { RejectedTxs } from "./rejectedTxs.ts";
@@ -215,16 +215,7 @@ export class ShardChain implements ConsensusApp {
           `block ${h.height}: ${(err as Error).message}`,
         );
       });
-      if (!bytesEqual(assembled.block.header.stateRoot, h.stateRoot))
-        throw new BlockError(
-          { code: "BLOCK_ERROR_BAD_STATE_ROOT", height: h.height },
-          `block ${h.height}: state root does not match execution`,
-        );
-      if (!bytesEqual(assembled.block.header.receiptRoot, h.receiptRoot))
-        throw new BlockError(
-          { code: "BLOCK_ERROR_BAD_RECEIPT_ROOT", height: h.height },
-          `block ${h.height}: receipt root does not match the outbox execution made`,
-        );
+      checkExecutedRoots(h, assembled.block.header);
       assembled.block.header = h;
       return assembled;
     });
