@@ -20,6 +20,12 @@ export interface NodeMetrics {
   crossShardSeconds: Histogram<"stage">;
   /** Receipts consumed by hosted shards: credited, forwarded (main chain as router) or refunded. */
   receiptsConsumed: Counter<"chain" | "use">;
+  /** Bodies this node wrote to the DLFS (`published`) or gave up on (`failed`). */
+  dlfsBodies: Counter<"result">;
+  /** Bytes of the bodies this node wrote to the DLFS, before (`raw`) and after (`packed`) compression. */
+  dlfsBodyBytes: Counter<"form">;
+  /** DLFS replicas a read skipped, by reason (corrupt, missing, unreachable, error). */
+  dlfsReplicasSkipped: Counter<"reason">;
   /** Height the consensus plugin is deciding (the next block's), read from its status at each scrape. */
   consensusHeight: Gauge<"chain">;
   /** Round of that height, for round-based plugins (absent for the others). */
@@ -150,6 +156,24 @@ export function createNodeMetrics(): NodeMetrics {
       help: "Cross-shard transfer latency by stage: anchor, relay, credit, and total (debit to credit)",
       labelNames: ["stage"],
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60],
+      registers: r,
+    }),
+    dlfsBodies: new Counter({
+      name: "vshard_dlfs_bodies_total",
+      help: "Block bodies this node wrote to the DLFS (published) or gave up on (failed)",
+      labelNames: ["result"],
+      registers: r,
+    }),
+    dlfsBodyBytes: new Counter({
+      name: "vshard_dlfs_body_bytes_total",
+      help: "Bytes of the bodies this node wrote to the DLFS, raw and packed (raw / packed = compression ratio)",
+      labelNames: ["form"],
+      registers: r,
+    }),
+    dlfsReplicasSkipped: new Counter({
+      name: "vshard_dlfs_replicas_skipped_total",
+      help: "DLFS replicas a read skipped, by reason (corrupt, missing, unreachable, error)",
+      labelNames: ["reason"],
       registers: r,
     }),
     receiptsConsumed: new Counter({

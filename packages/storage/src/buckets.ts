@@ -31,6 +31,10 @@ export enum Bucket {
   ConsensusData = 10,
   /** chainId, shard, height → the state keys that block wrote (`WriteSet`): what a restart replays onto a checkpoint. */
   WriteSet = 11,
+  /** CIDv1 bytes → the object's bytes: what a storage node holds of the DLFS. */
+  DlfsObject = 12,
+  /** CIDv1 bytes → what was counted when the object was stored (`DlfsObjectMeta`): its kind, length, body figures. */
+  DlfsObjectMeta = 13,
 }
 
 /** Second byte of keys in `Bucket.Meta`; same rule: a retired number is never reused. */
@@ -41,6 +45,8 @@ export enum MetaKey {
   BodyStats = 2,
   /** chainId, shard → [height, root] of the last state tree whose nodes are all stored. */
   StateCheckpoint = 3,
+  /** → a storage node's DLFS totals (`ChunkStoreTotals`). */
+  DlfsTotals = 4,
 }
 
 /** Length of the chain/shard part of a key: chainId (4 bytes BE) + shard (2 bytes BE). */

@@ -1,4 +1,5 @@
 export * from "./buckets.ts";
+export * from "./dlfs/index.ts";
 export * from "./errors.ts";
 export * from "./kvStore.ts";
 export * from "./ledgerDb.ts";

@@ -190,6 +190,39 @@ export class LedgerDb {
     this.totals = totals;
   }
 
+  /**
+   * Stores headers without bodies or state (a light node): each header and its height index, then the chain head
+   * moves to the last, in one atomic batch. The caller checks that they extend what is stored.
+   */
+  async putHeaders(
+    chainId: number,
+    shard: number,
+    entries: Array<{ hash: Uint8Array; header: Header }>,
+  ): Promise<void> {
+    const last = entries[entries.length - 1];
+    if (!last) return;
+    const repos = this.repositories;
+    const ops: KvOp[] = [];
+    for (const { hash, header } of entries) {
+      if (header.chainId !== chainId || header.shard !== shard)
+        throw badCommit(
+          `header is for chain ${header.chainId} shard ${header.shard}, not ${chainId}/${shard}`,
+        );
+      ops.push(repos.headers.putOp(hash, header));
+      ops.push(repos.hashByHeight.putOp({ chainId, shard, height: header.height }, hash));
+    }
+    const { height, stateRoot } = last.header;
+    ops.push(repos.heads.putOp({ chainId, shard }, { height, hash: last.hash, stateRoot }));
+    await this.store.batch(ops);
+  }
+
+  /** Bytes of every key and value in the database (what the node stores, before LevelDB's own compression). */
+  async bytesStored(): Promise<number> {
+    let total = 0;
+    for await (const [key, value] of this.store.iterate({})) total += key.length + value.length;
+    return total;
+  }
+
   /** The state keys the block at `height` wrote; null for a block committed before write sets were stored. */
   getWriteSet(chainId: number, shard: number, height: number): Promise<WriteSet | null> {
     return this.repositories.writeSets.get({ chainId, shard, height });

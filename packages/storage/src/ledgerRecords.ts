@@ -1,6 +1,8 @@
 import { HASH_LENGTH } from "@vshard/crypto";
 import { CodecError, decodeTuple, encodeTuple, expectBytes, expectString, expectUint } from "@vshard/types";
 import { compress, decompress } from "zstd-napi";
+// The binding is CommonJS with computed exports: Node sees no named exports in it, only the default.
+import zstdBinding from "zstd-napi/binding.js";
 
 /** The last committed block of a chain shard. */
 export interface ChainHead {
@@ -112,6 +114,19 @@ export function decodeBodyStats(bytes: Uint8Array): BodyStats {
 export function compressBody(raw: Uint8Array, level: number): Uint8Array {
   const out = compress(raw, { compressionLevel: level });
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/**
+ * Decompresses bytes from outside that must be one zstd frame declaring exactly `length` bytes of content, checked
+ * before anything is allocated (zstd allocates what the frame declares: a lying frame could ask for gigabytes).
+ */
+export function decompressExact(packed: Uint8Array, length: number): Uint8Array {
+  if (zstdBinding.findFrameCompressedSize(packed) !== packed.length)
+    throw new RangeError("not exactly one zstd frame");
+  const declared = zstdBinding.getFrameContentSize(packed);
+  if (declared !== length)
+    throw new RangeError(`the frame declares ${declared ?? "no"} content size, expected ${length}`);
+  return decompressBody(packed);
 }
 
 /** Inverse of `compressBody`; a damaged frame throws. */

@@ -6,7 +6,6 @@ import {
   type Account,
   addressFromPublicKey,
   type Block,
-  cidOfBytes,
   encodeBody,
   encodeSmallbankRecord,
   type Header,
@@ -19,6 +18,7 @@ import {
   txRootOf,
   ZERO_HASH,
 } from "@vshard/types";
+import { cidOfBytes } from "../src/dlfs/cid.ts";
 import type { BlockCommit } from "../src/index.ts";
 
 /** A fresh temp folder and a function that removes it. */

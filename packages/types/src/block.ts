@@ -1,6 +1,6 @@
-import { merkleRoot, sha256 } from "@vshard/crypto";
+import { merkleRoot } from "@vshard/crypto";
 import { decodeTuple, encodeTuple, expectArray } from "./codec.ts";
-import { BODY_CID_LENGTH, type Header, headerFromTuple, headerToTuple } from "./header.ts";
+import { type Header, headerFromTuple, headerToTuple } from "./header.ts";
 import { type SignedTx, signedTxFromTuple, signedTxToTuple, txHash } from "./tx.ts";
 
 /** A block: header plus body (its transactions in execution order). */
@@ -11,8 +11,6 @@ export interface Block {
 
 /** Parent hash of a genesis block. */
 export const ZERO_HASH = new Uint8Array(32);
-/** CIDv1 prefix: version 1, raw codec (0x55), sha2-256 (0x12), 32-byte digest. */
-const CID_V1_RAW_SHA256_PREFIX = new Uint8Array([0x01, 0x55, 0x12, 0x20]);
 
 /** Canonical bytes of a body: [[signed tx tuple, ...]]. */
 export function encodeBody(txs: SignedTx[]): Uint8Array {
@@ -23,14 +21,6 @@ export function encodeBody(txs: SignedTx[]): Uint8Array {
 export function decodeBody(bytes: Uint8Array): SignedTx[] {
   const [txs] = decodeTuple(bytes, 1, "body");
   return expectArray(txs, "body.txs", (v) => signedTxFromTuple(v));
-}
-
-/** CIDv1 (raw, sha2-256) bytes of some content. */
-export function cidOfBytes(content: Uint8Array): Uint8Array {
-  const out = new Uint8Array(BODY_CID_LENGTH);
-  out.set(CID_V1_RAW_SHA256_PREFIX, 0);
-  out.set(sha256(content), CID_V1_RAW_SHA256_PREFIX.length);
-  return out;
 }
 
 /** Merkle root over the tx hashes of a body. */

@@ -14,3 +14,4 @@ export * from "./schema/index.ts";
 export * from "./smallbank.ts";
 export * from "./stakingPayloads.ts";
 export * from "./tx.ts";
+export * from "./txInclusion.ts";

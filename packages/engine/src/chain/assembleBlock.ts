@@ -1,8 +1,8 @@
 import { hexToBytes, merkleRoot, sha256 } from "@vshard/crypto";
+import { type DlfsLayout, type PackedBody, packBody } from "@vshard/storage";
 import {
   type Account,
   type Block,
-  cidOfBytes,
   encodeAccount,
   encodeBody,
   type Header,
@@ -45,6 +45,8 @@ export interface AssembledBlock {
   stateNodes: Array<[Uint8Array, Uint8Array]>;
   /** The encoded body, made once for the CID and reused by the commit. */
   bodyBytes: Uint8Array;
+  /** The body packed for the DLFS (manifest and chunks): its manifest's CID is the header's `bodyCid`. */
+  packed: PackedBody;
 }
 
 /** The state-tree key of an account: sha256 of its address, so keys spread evenly over the tree. */
@@ -124,7 +126,7 @@ async function loadReceiptSources(
 export async function assembleBlock(
   ctx: BlockContext,
   txs: PreparedTx[],
-  modules: StateLoaders & { tree: SparseMerkleTree; roles?: ChainRoles },
+  modules: StateLoaders & { tree: SparseMerkleTree; roles?: ChainRoles; layout: DlfsLayout },
   opts: { skipInvalid: boolean },
 ): Promise<AssembledBlock> {
   const touched = touchedRecords(txs);
@@ -139,6 +141,7 @@ export async function assembleBlock(
   const { root, newNodes } = await modules.tree.update(ctx.parentStateRoot, updates);
   const body = execution.applied.map((t) => t.stx);
   const bodyBytes = encodeBody(body);
+  const packed = packBody(bodyBytes, modules.layout);
   const header: Header = {
     chainId: ctx.chainId,
     shard: ctx.shard,
@@ -147,11 +150,11 @@ export async function assembleBlock(
     stateRoot: root,
     txRoot: merkleRoot(execution.applied.map((t) => t.hash)),
     receiptRoot: outboxRoot(execution.receipts),
-    bodyCid: cidOfBytes(bodyBytes),
+    bodyCid: packed.manifestObject.cid,
     proposer: ctx.proposer,
     time: ctx.time,
     epoch: ctx.epoch,
     certificate: new Uint8Array(0),
   };
-  return { block: { header, txs: body }, execution, stateNodes: newNodes, bodyBytes };
+  return { block: { header, txs: body }, execution, stateNodes: newNodes, bodyBytes, packed };
 }

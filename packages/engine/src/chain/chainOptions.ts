@@ -1,3 +1,4 @@
+import { type DlfsLayout, defaultDlfsLayout } from "@vshard/storage";
 import { MAX_SCHEMA_BYTES, type WorkerChainSchema } from "@vshard/types";
 import { defaultMempoolOptions, type MempoolOptions } from "../mempool/index.ts";
 import type { MainChainRules } from "../registry/options.ts";
@@ -17,6 +18,8 @@ export interface ChainOptions {
   /** Target time between blocks. */
   blockIntervalMs: number;
   mempool: MempoolOptions;
+  /** How bodies are packed for the DLFS: it decides each header's body CID, so all nodes of the chain share it. */
+  dlfs: DlfsLayout;
   /** Set on the main chain (chain 0): it takes the registry kinds (validators, chains, anchors, epoch proofs). */
   main?: MainChainRules;
   /** Set on a worker chain shard: its schema (record types, fee rule, shard assignment); it takes record txs. */
@@ -37,6 +40,7 @@ export const defaultChainOptions: ChainOptions = {
   /** 250 ms: short enough for sub-second finality, long enough that empty blocks cost little. */
   blockIntervalMs: 250,
   mempool: defaultMempoolOptions,
+  dlfs: defaultDlfsLayout,
 };
 
 /**

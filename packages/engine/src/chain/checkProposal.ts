@@ -1,6 +1,6 @@
 import { bytesEqual, merkleRoot } from "@vshard/crypto";
 import type { ChainHead } from "@vshard/storage";
-import { type Block, cidOfBytes, encodeBody, type Header } from "@vshard/types";
+import { type Block, encodeBody, type Header } from "@vshard/types";
 import { BlockError, TxError } from "../errors.ts";
 import type { PreparedTx } from "../execution/executeTxs.ts";
 import type { ChainOptions } from "./chainOptions.ts";
@@ -12,8 +12,8 @@ export interface SignatureChecker {
 }
 
 /**
- * The checks of a proposed block that come before execution: it extends `parent`, respects the limits, its tx root and
- * body CID match its body, every tx passes the stateless rules and carries a valid signature. Returns the prepared txs.
+ * The checks of a proposed block that come before execution: it extends `parent`, respects the limits, its tx root matches its
+ * body, every tx passes the stateless rules and carries a valid signature. Returns the prepared txs.
  */
 export async function checkProposal(
   block: Block,
@@ -40,8 +40,6 @@ export async function checkProposal(
   const body = encodeBody(block.txs);
   if (body.length > opts.maxBlockBytes)
     fail("BLOCK_ERROR_TOO_LARGE", `body of ${body.length} bytes, limit ${opts.maxBlockBytes}`);
-  if (!bytesEqual(cidOfBytes(body), h.bodyCid))
-    fail("BLOCK_ERROR_BAD_BODY_CID", "body CID does not match the body");
   const txs = block.txs.map(prepareTx);
   if (!bytesEqual(merkleRoot(txs.map((t) => t.hash)), h.txRoot))
     fail("BLOCK_ERROR_BAD_TX_ROOT", "tx root does not match the body");
@@ -60,8 +58,8 @@ export async function checkProposal(
 }
 
 /**
- * The checks of a proposed block after its re-execution: the state root and the receipt (outbox) root it carries must
- * be the ones execution produced (`executed`).
+ * The checks of a proposed block after its re-execution: the state root, the receipt (outbox) root and the body CID
+ * (its DLFS manifest, packed once during execution) it carries must be the ones re-execution produced (`executed`).
  */
 export function checkExecutedRoots(proposed: Header, executed: Header): void {
   const fail = (code: BlockError["code"], message: string): never => {
@@ -71,4 +69,6 @@ export function checkExecutedRoots(proposed: Header, executed: Header): void {
     fail("BLOCK_ERROR_BAD_STATE_ROOT", "state root does not match execution");
   if (!bytesEqual(executed.receiptRoot, proposed.receiptRoot))
     fail("BLOCK_ERROR_BAD_RECEIPT_ROOT", "receipt root does not match the outbox execution made");
+  if (!bytesEqual(executed.bodyCid, proposed.bodyCid))
+    fail("BLOCK_ERROR_BAD_BODY_CID", "body CID does not match the manifest of the body");
 }

@@ -1,6 +1,6 @@
 import { bytesEqual, bytesToHex, EMPTY_MERKLE_ROOT } from "@vshard/crypto";
-import type { ChainHead, LedgerDb } from "@vshard/storage";
-import { type Block, cidOfBytes, encodeBody, headerHash, type RecordEntry, ZERO_HASH } from "@vshard/types";
+import { bodyCidOf, type ChainHead, defaultDlfsLayout, type LedgerDb } from "@vshard/storage";
+import { type Block, encodeBody, headerHash, type RecordEntry, ZERO_HASH } from "@vshard/types";
 import { GenesisError } from "../errors.ts";
 import { recordStateKey, recordValueHashOf } from "../execution/recordStateKey.ts";
 import { genesisRegistryRecords } from "../registry/genesisRegistry.ts";
@@ -35,7 +35,8 @@ export async function buildGenesisBlock(
       stateRoot: root,
       txRoot: EMPTY_MERKLE_ROOT,
       receiptRoot: EMPTY_MERKLE_ROOT,
-      bodyCid: cidOfBytes(encodeBody([])),
+      // Every genesis packs its empty body with the default layout, so a genesis hash never depends on options.
+      bodyCid: bodyCidOf(encodeBody([]), defaultDlfsLayout),
       proposer: genesis.authority,
       time: genesis.time,
       epoch: 0,

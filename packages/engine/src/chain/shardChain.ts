@@ -5,6 +5,7 @@ import {
   addressFromPublicKey,
   type Block,
   EMPTY_ACCOUNT,
+  type Header,
   headerHash,
   type Receipt,
   type RecordNamespace,
@@ -328,6 +329,11 @@ export class ShardChain implements ConsensusApp {
     return this.db.getBlock(id);
   }
 
+  /** A committed header by height (no body read). */
+  getHeader(height: number): Promise<Header | null> {
+    return this.db.getHeaderByHeight(this.opts.chainId, this.opts.shard, height);
+  }
+
   private nextContext(
     ctx: { proposer: Uint8Array; time: number; epoch: number },
     branch: SpeculativeState | null,
@@ -349,7 +355,7 @@ export class ShardChain implements ConsensusApp {
 
   private assemblyModules(branch: SpeculativeState | null) {
     const loaders = branch ? speculativeLoaders(this.loaders, branch) : this.loaders;
-    return { tree: this.tree, roles: this.roles, ...loaders };
+    return { tree: this.tree, roles: this.roles, layout: this.opts.dlfs, ...loaders };
   }
 
   /**

@@ -1,10 +1,9 @@
 import { bytesToHex, ed25519KeyPairFromSeed, SingleThreadVerifier } from "@vshard/crypto";
-import { LedgerDb, MemoryKvStore } from "@vshard/storage";
+import { bodyCidOf, defaultDlfsLayout, LedgerDb, MemoryKvStore } from "@vshard/storage";
 import {
   addressFromPublicKey,
   addressToText,
   type Block,
-  cidOfBytes,
   encodeBody,
   signTx,
   TxKind,
@@ -61,7 +60,7 @@ function tamper(block: Block, change: (b: Block) => void): Block {
     txs: block.txs.map((t) => ({ tx: { ...t.tx }, signature: new Uint8Array(t.signature) })),
   };
   change(copy);
-  copy.header.bodyCid = cidOfBytes(encodeBody(copy.txs));
+  copy.header.bodyCid = bodyCidOf(encodeBody(copy.txs), defaultDlfsLayout);
   return copy;
 }
 

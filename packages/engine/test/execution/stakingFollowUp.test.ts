@@ -1,4 +1,5 @@
 import { bytesToHex } from "@vshard/crypto";
+import { defaultDlfsLayout } from "@vshard/storage";
 import { BURN_ADDRESS } from "@vshard/types";
 import { describe, expect, it } from "vitest";
 import { assembleBlock, loadTouchedAccounts, stateUpdatesOf } from "../../src/chain/assembleBlock.ts";
@@ -122,7 +123,12 @@ describe("assembleBlock with staking txs", () => {
       time: 1,
       epoch: 0,
     };
-    const assembled = await assembleBlock(ctx, txs, { ...l, tree }, { skipInvalid: false });
+    const assembled = await assembleBlock(
+      ctx,
+      txs,
+      { ...l, tree, layout: defaultDlfsLayout },
+      { skipInvalid: false },
+    );
     expect(l.rounds).toHaveLength(2);
     const whole = executeTxs(txs, state, proposerHex, { skipInvalid: false });
     expect([...assembled.execution.changed]).toEqual([...whole.changed]);

@@ -23,6 +23,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   TX_ERROR_NODE_BUSY: 503,
   MEMPOOL_ERROR_FULL: 503,
   MEMPOOL_ERROR_SENDER_FULL: 429,
+  DLFS_ERROR_UNAVAILABLE: 503,
 };
 
 const STATUS_BY_PREFIX: Array<[string, number]> = [
@@ -32,6 +33,7 @@ const STATUS_BY_PREFIX: Array<[string, number]> = [
   ["TX_ERROR_", 422],
   ["MEMPOOL_ERROR_", 422],
   ["BLOCK_ERROR_", 422],
+  ["DLFS_ERROR_", 422],
 ];
 
 /** The status for a ledger error code. */

@@ -6,6 +6,7 @@ import type {
   RegistryReader,
   ShardChain,
 } from "@vshard/engine";
+import type { Block } from "@vshard/types";
 
 /** One chain shard a network node runs. */
 export interface HostedShard {
@@ -14,6 +15,11 @@ export interface HostedShard {
   committee: Committee;
   /** When this node first admitted a receive of a receipt (`receiptKeyOf`), if it did. */
   receives?: { relayedAt(key: string): number | undefined };
+  /**
+   * Commits blocks verified elsewhere (a CAR import): each must carry a certificate that verifies and re-execute to
+   * its header; blocks already committed must be the same. Returns how many were committed and how many were known.
+   */
+  importBlocks?(blocks: Block[]): Promise<{ applied: number; known: number }>;
 }
 
 /** A worker shard's committee as the main chain fixed it, with the shard's plugin. */

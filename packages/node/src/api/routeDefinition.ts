@@ -2,6 +2,7 @@ import type { Committee, ConsensusPlugin, ShardChain, SubmitResult } from "@vsha
 import type { SignedTx, WireTx } from "@vshard/types";
 import type { FastifyReply, FastifyRequest, FastifySchema } from "fastify";
 import type { NodeMetrics } from "../metrics.ts";
+import type { DlfsView } from "./dlfsView.ts";
 import type { NetworkView } from "./networkView.ts";
 
 /** What handlers work on. */
@@ -16,6 +17,8 @@ export interface ApiContext {
   network: NetworkView | null;
   metrics: NodeMetrics;
   limits: ApiLimits;
+  /** The node's DLFS side (stats, proofs); absent when no storage nodes are configured. */
+  dlfs?: DlfsView | null;
 }
 
 /** Limits of the HTTP API. */
@@ -38,6 +41,8 @@ export interface RouteDefinition {
   schema: FastifySchema;
   /** Content types the body may have, when not only JSON. */
   bodyContentTypes?: string[];
+  /** Largest body this route takes, when not the API's limit. */
+  bodyLimit?: number;
   handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 

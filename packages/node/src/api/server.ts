@@ -5,9 +5,11 @@ import { ApiError, toApiError } from "./apiError.ts";
 import { buildOpenApi } from "./openApi.ts";
 import type { ApiContext, RouteDefinition } from "./routeDefinition.ts";
 import { anchorRoutes } from "./routes/anchorRoutes.ts";
+import { CAR_CONTENT_TYPE, carRoutes } from "./routes/carRoutes.ts";
 import { chainRoutes } from "./routes/chainRoutes.ts";
 import { consensusRoutes } from "./routes/consensusRoutes.ts";
 import { crossShardRoutes } from "./routes/crossShardRoutes.ts";
+import { dlfsRoutes } from "./routes/dlfsRoutes.ts";
 import { epochRoutes } from "./routes/epochRoutes.ts";
 import { eventRoutes } from "./routes/eventRoutes.ts";
 import { networkRoutes } from "./routes/networkRoutes.ts";
@@ -41,7 +43,6 @@ function describeValidation(err: FastifyError): string {
 
 /** Builds the node's HTTP API: routes as data, one error handler, request logging and metrics per operation id. */
 export function createApiServer(ctx: ApiContext, logger: Logger, version: string): FastifyInstance {
-  const app = Fastify({ bodyLimit: ctx.limits.bodyLimitBytes, logger: false, return503OnClosing: true });
   const openStreams = new Set<ServerResponse>();
   const routes: RouteDefinition[] = [
     ...txRoutes(ctx),
@@ -56,20 +57,35 @@ export function createApiServer(ctx: ApiContext, logger: Logger, version: string
     ...epochRoutes(ctx),
     ...anchorRoutes(ctx),
     ...crossShardRoutes(ctx),
+    ...carRoutes(ctx),
+    ...dlfsRoutes(ctx.dlfs ?? null),
   ];
-  const openApi = buildOpenApi(routes, version);
+  const app = buildApiApp(routes, ctx, logger, version);
+  app.addHook("onClose", async () => {
+    for (const res of openStreams) res.end();
+  });
+  return app;
+}
 
-  app.addContentTypeParser("application/msgpack", { parseAs: "buffer" }, (_req, body, done) =>
-    done(null, body),
-  );
+/**
+ * A fastify app serving `routes` (and `/metrics`, `/openapi.json`) with the API's error handling: every node kind
+ * (chain node, light node) builds its API with it.
+ */
+export function buildApiApp(
+  routes: RouteDefinition[],
+  ctx: Pick<ApiContext, "metrics" | "limits">,
+  logger: Logger,
+  version: string,
+): FastifyInstance {
+  const app = Fastify({ bodyLimit: ctx.limits.bodyLimitBytes, logger: false, return503OnClosing: true });
+  const openApi = buildOpenApi(routes, version);
+  for (const type of ["application/msgpack", CAR_CONTENT_TYPE])
+    app.addContentTypeParser(type, { parseAs: "buffer" }, (_req, body, done) => done(null, body));
   app.addHook("onResponse", async (req, reply) => {
     const operation = (req.routeOptions.config as { operationId?: string }).operationId ?? "unknown";
     ctx.metrics.httpRequests.inc({ operation, status: String(reply.statusCode) });
     ctx.metrics.httpRequestSeconds.observe({ operation }, reply.elapsedTime / 1000);
     logger.debug({ operation, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "http request");
-  });
-  app.addHook("onClose", async () => {
-    for (const res of openStreams) res.end();
   });
   app.setErrorHandler((error: FastifyError, req, reply) => {
     const err = toApiError(error);
@@ -100,6 +116,7 @@ export function createApiServer(ctx: ApiContext, logger: Logger, version: string
       url: r.url,
       schema: r.schema,
       config: { operationId: r.operationId },
+      ...(r.bodyLimit ? { bodyLimit: r.bodyLimit } : {}),
       handler: r.handler,
     });
   app.get("/metrics", { config: { operationId: "metrics" } }, async (_req, reply) =>

@@ -29,6 +29,14 @@ export function registerDevnetCommand(program: Command): void {
     .option("--epoch-blocks <n>", "network: main-chain blocks per epoch (even)", intOption, 32)
     .option("--witnesses <n>", "network: voting members drawn per shard committee", intOption, 4)
     .option("--relays <n>", "network: relays delivering cross-shard receipts, in this process", intOption, 2)
+    .option(
+      "--storage-nodes <n>",
+      "network: DLFS storage nodes holding block bodies, in this process",
+      intOption,
+      5,
+    )
+    .option("--replicas <n>", "network: copies of each DLFS object", intOption, 3)
+    .option("--light-nodes <n>", "network: light nodes (headers only, bodies from the DLFS)", intOption, 1)
     .option("--byzantine <fraction>", "network: Byzantine share assumed by the takeover report", Number, 0.25)
     .option("--max-takeover <p>", "network: warn when the takeover bound exceeds this", Number, 1e-6)
     .option("--data-dir <dir>", "data folder (database, genesis, keys, node.log)", "data/devnet")
@@ -146,6 +154,9 @@ async function runNetworkDevnet(o: Record<string, unknown>): Promise<void> {
     verifyThreads: o.verifyThreads as number,
     logLevel: o.logLevel as "info",
     relays: o.relays as number,
+    storageNodes: o.storageNodes as number,
+    replicas: o.replicas as number,
+    lightNodes: o.lightNodes as number,
   });
   const first = devnet.cluster.node(0);
   console.log(
@@ -159,6 +170,12 @@ async function runNetworkDevnet(o: Record<string, unknown>): Promise<void> {
   console.log(`  faucet key ${devnet.faucetKeyPath}   (funded on the main chain and on every worker chain)`);
   for (const [i, r] of devnet.relays.entries())
     console.log(`  relay-${i}    ${r.address}   (state ${r.statePath})`);
+  const storage = devnet.cluster.dlfs.runningStorage().map((s) => s.id);
+  console.log(
+    `  storage    ${storage.join(" ") || "(none)"}   (r = ${o.replicas}; curl ${devnet.urls[0]}/v1/dlfs/stats)`,
+  );
+  for (const [i, url] of devnet.lightUrls.entries())
+    console.log(`  light-${i}    ${url}   (headers of every genesis worker shard; proofs from DLFS bodies)`);
   console.log(`  chains     npm run vshard -- chain list --api ${devnet.urls[0]}`);
   console.log(
     `  transfer   npm run vshard -- transfer --key ${devnet.faucetKeyPath} --chain 1 --to <address>@main/0 --amount 100 --api ${devnet.urls[0]} --wait`,

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { VSHARD_VERSION } from "../runtime/vshardNode.ts";
 import { registerBenchCommand } from "./benchCommand.ts";
+import { registerCarCommand } from "./carCommand.ts";
 import { registerChainCommand } from "./chainCommand.ts";
 import { registerCommitteesCommand } from "./committeesCommand.ts";
 import { registerDevnetCommand } from "./devnetCommand.ts";
@@ -24,6 +25,7 @@ export function createProgram(): Command {
   registerBenchCommand(program);
   registerCommitteesCommand(program);
   registerRelayCommand(program);
+  registerCarCommand(program);
   return program;
 }
 

@@ -1,4 +1,5 @@
 import { encodeTxBatch, type SignedTx } from "@vshard/types";
+import { CAR_CONTENT_TYPE, type CarImportResult } from "../api/routes/carRoutes.ts";
 import { signedTxToJson } from "../api/txJson.ts";
 import type {
   AccountJson,
@@ -12,6 +13,7 @@ import type {
   TxStatusJson,
 } from "./apiTypes.ts";
 
+export type { CarImportResult } from "../api/routes/carRoutes.ts";
 export type * from "./apiTypes.ts";
 
 /** An error answer of the API: its status, code and message. */
@@ -142,6 +144,43 @@ export class ApiClient {
     if (!body.results)
       throw new ApiClientError(res.status, body.code ?? "UNKNOWN", body.message ?? "no results", body);
     return { status: res.status, accepted: body.accepted ?? 0, results: body.results };
+  }
+
+  /** Committed blocks `from..to` of shard `shard` of chain `chainId` as the bytes of a CAR file. */
+  async exportCar(chainId: number, shard: number, from: number, to: number): Promise<Uint8Array> {
+    const path = `/v1/chains/${chainId}/shards/${shard}/car?from=${from}&to=${to}`;
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${path}`);
+    } catch (err) {
+      const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+      throw new ApiClientError(
+        0,
+        "API_CLIENT_UNREACHABLE",
+        `cannot reach the node at ${this.baseUrl} (${cause})`,
+        null,
+      );
+    }
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (res.ok) return bytes;
+    const text = new TextDecoder().decode(bytes);
+    let e: { code?: string; message?: string };
+    try {
+      e = JSON.parse(text);
+    } catch {
+      throw new ApiClientError(
+        res.status,
+        "API_CLIENT_BAD_RESPONSE",
+        `not JSON: ${text.slice(0, 200)}`,
+        text,
+      );
+    }
+    throw new ApiClientError(res.status, e.code ?? "UNKNOWN", e.message ?? text, e);
+  }
+
+  /** Imports a CAR file into the chain shard its index names (verified whole, then block by block). */
+  importCar(bytes: Uint8Array): Promise<CarImportResult> {
+    return this.request("POST", "/v1/car", bytes, CAR_CONTENT_TYPE);
   }
 
   /**

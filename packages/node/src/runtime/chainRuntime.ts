@@ -10,6 +10,7 @@ import {
   type ChainOptions,
   type Clock,
   type Committee,
+  type ConsensusApp,
   type ConsensusPlugin,
   type Genesis,
   type Logger,
@@ -19,6 +20,7 @@ import {
 } from "@vshard/engine";
 import type { LedgerDb } from "@vshard/storage";
 import type { Block, SignedTx, WireTx } from "@vshard/types";
+import { type ImportResult, importBlocks } from "../dlfs/importBlocks.ts";
 import { consensusChannelOf } from "../network/index.ts";
 import type { Transport } from "../network/transport.ts";
 import { consensusAppOf } from "./committee.ts";
@@ -65,6 +67,8 @@ export interface ChainRuntimeModules {
  */
 export class ChainRuntime {
   private stopping: Promise<void> | null = null;
+  /** Block imports run one at a time. */
+  private importing: Promise<unknown> = Promise.resolve();
   /** When receives of each receipt were first admitted here (a transfer's "relayed" stage). */
   readonly receives = new ReceiveLog();
 
@@ -73,6 +77,8 @@ export class ChainRuntime {
     readonly consensus: ConsensusPlugin,
     readonly committee: Committee,
     private readonly gossip: TxGossip,
+    /** The chain as the plugin drives it (with the `prepareBlock` hook): imports take the same path. */
+    private readonly app: ConsensusApp,
   ) {}
 
   static async create(opts: ChainRuntimeOptions, modules: ChainRuntimeModules): Promise<ChainRuntime> {
@@ -97,16 +103,17 @@ export class ChainRuntime {
         : factory;
     const app = consensusAppOf(chain, gossip);
     const { prepareBlock } = modules;
+    const driven: ConsensusApp = prepareBlock
+      ? {
+          ...app,
+          processProposal: async (block, ancestors) => {
+            await prepareBlock(block);
+            return app.processProposal(block, ancestors);
+          },
+        }
+      : app;
     const consensus = build({
-      app: prepareBlock
-        ? {
-            ...app,
-            processProposal: async (block, ancestors) => {
-              await prepareBlock(block);
-              return app.processProposal(block, ancestors);
-            },
-          }
-        : app,
+      app: driven,
       chain: { chainId, shard },
       committee: opts.committee,
       keys: { ed25519: opts.keys, ...(opts.blsKeys ? { bls: opts.blsKeys } : {}) },
@@ -115,7 +122,7 @@ export class ChainRuntime {
       logger: logger.child({ module: "consensus" }),
       params: opts.consensus.params,
     });
-    return new ChainRuntime(chain, consensus, opts.committee, gossip);
+    return new ChainRuntime(chain, consensus, opts.committee, gossip, driven);
   }
 
   /** `chainId/shard`, the key of this runtime in a node. */
@@ -134,6 +141,25 @@ export class ChainRuntime {
     const results = await this.gossip.submit(txs);
     this.receives.note(txs, results);
     return results;
+  }
+
+  /**
+   * Commits blocks verified elsewhere (a CAR import), in height order, as block sync would (`importBlocks`): known
+   * blocks must equal the committed ones, new ones must extend the head, carry a certificate the plugin accepts and
+   * re-execute to their headers. Throws `ImportError`. Imports run one at a time.
+   */
+  importBlocks(blocks: Block[]): Promise<ImportResult> {
+    const { chainId, shard } = this.chain.opts;
+    const run = this.importing.then(() =>
+      importBlocks(blocks, {
+        chainId,
+        shard,
+        app: this.app,
+        verifyCertificate: (header) => this.consensus.verifyCertificate(header),
+      }),
+    );
+    this.importing = run.catch(() => undefined);
+    return run;
   }
 
   /** Leaves gossip and stops consensus (the block in flight finishes); the database stays open. Idempotent. */

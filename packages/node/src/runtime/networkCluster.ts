@@ -1,11 +1,14 @@
 import { join } from "node:path";
 import type { SignatureVerifier } from "@vshard/crypto";
 import { type Logger, nullLogger } from "@vshard/engine";
+import { DEFAULT_REPAIR_INTERVAL_MS } from "../dlfs/storageNode.ts";
 import { type Scheduler, SimNetwork, type SimNetworkOptions } from "../network/index.ts";
 import { clockOf } from "./cluster.ts";
+import { DlfsNodes } from "./dlfsNodes.ts";
 import { clusterPeerId, InProcessNodes } from "./inProcessNodes.ts";
 import { type NetworkGenesisOptions, type NetworkValidator, networkGenesis } from "./networkGenesis.ts";
-import { type NetworkConfig, NetworkNode } from "./networkNode.ts";
+import { NetworkNode } from "./networkNode.ts";
+import type { NetworkConfig } from "./networkNodeOptions.ts";
 import { defaultNodeApiOptions } from "./nodeOptions.ts";
 
 /** Options of an in-process network: one node per validator. */
@@ -17,6 +20,10 @@ export interface NetworkClusterOptions extends Omit<NetworkGenesisOptions, "time
   api?: { host: string; port: number };
   /** Genesis time; the scheduler's time at creation by default (a devnet keeps its first one across restarts). */
   genesisTime?: number;
+  /** Storage nodes of the DLFS (`storage-i`, started before the chain nodes); none by default. */
+  storageNodes?: number;
+  /** Storage nodes' repair period (default 10 s; 0: only when asked or when a member leaves). */
+  repairIntervalMs?: number;
 }
 
 /**
@@ -24,6 +31,9 @@ export interface NetworkClusterOptions extends Omit<NetworkGenesisOptions, "time
  * classic-level folder, joined by a `SimNetwork` on a scheduler (a `Simulator` in tests, real time for the devnet).
  */
 export class NetworkCluster extends InProcessNodes<NetworkNode> {
+  /** Storage and light nodes, on the same network. */
+  readonly dlfs: DlfsNodes;
+
   private constructor(
     readonly opts: NetworkClusterOptions,
     readonly config: NetworkConfig,
@@ -31,6 +41,27 @@ export class NetworkCluster extends InProcessNodes<NetworkNode> {
     private readonly modules: { scheduler: Scheduler; verifier?: SignatureVerifier; logger: Logger },
   ) {
     super(new SimNetwork(modules.scheduler, opts.network ?? {}), validators.length);
+    this.dlfs = new DlfsNodes(
+      {
+        dataDir: opts.dataDir,
+        storageNodes: opts.storageNodes ?? 0,
+        replicas: config.dlfs.replicas,
+        repairIntervalMs: opts.repairIntervalMs ?? DEFAULT_REPAIR_INTERVAL_MS,
+      },
+      { network: this.network, scheduler: modules.scheduler, logger: modules.logger },
+    );
+  }
+
+  /** Starts the storage nodes, then every chain node that is not running. */
+  override async start(): Promise<void> {
+    await this.dlfs.start();
+    await super.start();
+  }
+
+  /** Stops every chain node, then the light and storage nodes. */
+  override async stop(): Promise<void> {
+    await super.stop();
+    await this.dlfs.stop();
   }
 
   /** Makes the genesis and the keys; nodes start with `start`. */
@@ -67,6 +98,7 @@ export class NetworkCluster extends InProcessNodes<NetworkNode> {
       {
         logger: modules.logger.child({ node: id }),
         transport,
+        storage: this.dlfs.directory,
         clock: clockOf(modules.scheduler, id),
         ...(modules.verifier ? { verifier: modules.verifier } : {}),
       },

@@ -8,6 +8,7 @@ import { takeoverReportLines } from "../cli/committeesCommand.ts";
 import { realTimeScheduler } from "../network/index.ts";
 import { relayKeys, startRelay } from "../relay/startRelay.ts";
 import { FAUCET_BALANCE, openDevnetFolder, startInProcess } from "./devnetFolder.ts";
+import { clusterPeerId } from "./inProcessNodes.ts";
 import { NetworkCluster } from "./networkCluster.ts";
 import type { NodeOptions } from "./nodeOptions.ts";
 
@@ -31,6 +32,11 @@ export interface NetworkDevnetOptions {
   logLevel: NodeOptions["logLevel"];
   /** Relays run in the devnet's process (relay i reads node i's API; its key and state in the data folder). */
   relays: number;
+  /** DLFS storage nodes (`storage-i`, each with its folder) and the copies kept of each object. */
+  storageNodes: number;
+  replicas: number;
+  /** Light nodes following every genesis worker shard's headers (API on the ports after the validators'). */
+  lightNodes: number;
 }
 
 /** What a network devnet folder remembers so that a restart resumes the same network. */
@@ -86,6 +92,9 @@ async function loadConfig(path: string, opts: NetworkDevnetOptions): Promise<Net
   return config;
 }
 
+/** A devnet light node asks for new headers every second: a few blocks of each shard per round. */
+const LIGHT_SYNC_MS = 1_000;
+
 /** The devnet's takeover report: its validators dealt over its genesis shards, at the assumed Byzantine share. */
 export function devnetTakeoverLines(
   validators: number,
@@ -128,6 +137,8 @@ export async function startNetworkDevnet(opts: NetworkDevnetOptions) {
       witnessesPerCommittee: opts.witnessesPerCommittee,
       network: { latencyMs: 1, jitterMs: 1, lossRate: 0 },
       api: { host: opts.host, port: opts.port },
+      storageNodes: opts.storageNodes,
+      dlfs: { replicas: opts.replicas },
     },
     { scheduler: realTimeScheduler(config.seed), logger, ...(verifier ? { verifier } : {}) },
   );
@@ -146,18 +157,29 @@ export async function startNetworkDevnet(opts: NetworkDevnetOptions) {
       return { ...running, statePath };
     }),
   );
+  const followed = config.chains.flatMap((c, i) =>
+    parseWorkerChainSchema(c).shards.map((_, shard) => ({ chainId: i + 1, shard })),
+  );
+  const lights = await Promise.all(
+    Array.from({ length: opts.lightNodes }, (_, i) =>
+      cluster.dlfs.addLight({
+        shards: followed,
+        fullNodes: cluster.running().map(({ index }) => clusterPeerId(index)),
+        api: { host: opts.host, port: opts.port && opts.port + config.validators + i },
+        syncIntervalMs: LIGHT_SYNC_MS,
+      }),
+    ),
+  );
   const stop = async () => {
     await Promise.all(relays.map((r) => r.stop()));
     await stopCluster();
   };
-  const genesisShards = config.chains.reduce<number>(
-    (n, c) => n + parseWorkerChainSchema(c).shards.length,
-    0,
-  );
+  const genesisShards = followed.length;
   return {
     cluster,
     urls,
     relays: relays.map(({ relay, statePath }) => ({ address: relay.address, statePath })),
+    lightUrls: lights.map((l) => l.url()),
     faucetKeyPath,
     takeover: devnetTakeoverLines(config.validators, genesisShards, opts.byzantineFraction, opts.maxTakeover),
     stop,

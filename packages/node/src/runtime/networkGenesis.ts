@@ -9,10 +9,14 @@ import {
   type MainChainRules,
   proveSortition,
 } from "@vshard/engine";
+import { checkDlfsLayout, defaultDlfsLayout } from "@vshard/storage";
 import { addressFromPublicKey, parseAddress } from "@vshard/types";
 import { type ClusterValidator, clusterValidator } from "./cluster.ts";
 import type { VrfKeyPair } from "./epochParticipant.ts";
-import type { NetworkConfig } from "./networkNode.ts";
+import type { NetworkConfig } from "./networkNodeOptions.ts";
+
+/** Copies of each DLFS object: three survive one storage node lost and one corrupt copy at once. */
+export const DEFAULT_REPLICAS = 3;
 
 /** A network validator's keys: identity (ed25519), votes (BLS) and sortition (ECVRF). */
 export interface NetworkValidator extends ClusterValidator {
@@ -36,6 +40,8 @@ export interface NetworkGenesisOptions {
   witnessesPerCommittee: number;
   validatorStake?: bigint;
   validatorBalance?: bigint;
+  /** DLFS chunk size in bytes (default 256 KiB) and copies of each object (default 3). */
+  dlfs?: Partial<{ chunkSize: number; replicas: number }>;
 }
 
 /** Validator i's keys for a network seed: the cluster's ed25519 and BLS keys plus an ECVRF key. */
@@ -85,6 +91,11 @@ export function networkGenesis(opts: NetworkGenesisOptions): {
   };
   const genesis = genesisFromJson(json);
   const producers = opts.validators;
+  const chunkSize = opts.dlfs?.chunkSize ?? defaultDlfsLayout.chunkSize;
+  checkDlfsLayout({ ...defaultDlfsLayout, chunkSize });
+  const replicas = opts.dlfs?.replicas ?? DEFAULT_REPLICAS;
+  if (!Number.isInteger(replicas) || replicas < 1)
+    throw new RangeError(`DLFS replicas must be a positive integer, got ${replicas}`);
   const config: NetworkConfig = {
     genesis,
     main: {
@@ -93,6 +104,7 @@ export function networkGenesis(opts: NetworkGenesisOptions): {
         chainId: MAIN_CHAIN_ID,
         shard: 0,
         blockIntervalMs: opts.blockIntervalMs,
+        dlfs: { ...defaultDlfsLayout, chunkSize },
         main: rules,
       },
       consensus: {
@@ -104,7 +116,9 @@ export function networkGenesis(opts: NetworkGenesisOptions): {
     worker: {
       accounts: opts.accounts.map((a) => ({ address: parseAddress(a.address), balance: BigInt(a.balance) })),
       validatorStake: stake,
+      chunkSize,
     },
+    dlfs: { replicas },
   };
   return { config, validators, json };
 }

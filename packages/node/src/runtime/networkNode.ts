@@ -1,20 +1,19 @@
-import type { BlsKeyPair, Ed25519KeyPair } from "@vshard/crypto";
 import {
-  type ChainOptions,
   EpochTracker,
-  type Genesis,
   type Logger,
-  type MainChainRules,
   type ReceiptSourceLoader,
   type RegistryReader,
   registryReaderOf,
   type SubmitResult,
   systemClock,
 } from "@vshard/engine";
+import type { LedgerDb } from "@vshard/storage";
 import { type Block, type Header, type SignedTx, TxKind, type WireTx } from "@vshard/types";
 import type { FastifyInstance } from "fastify";
 import { createApiServer } from "../api/server.ts";
 import { trackCrossShardMetrics } from "../crossShard/crossShardMetrics.ts";
+import { ChainNodeDlfs } from "../dlfs/chainNodeDlfs.ts";
+import { StorageDirectory, type StorageMembership } from "../dlfs/storageMembership.ts";
 import { createNodeMetrics, type NodeMetrics } from "../metrics.ts";
 import type { Transport } from "../network/transport.ts";
 import { anchorOwnBlocks, createAnchorVerifier } from "./anchoring.ts";
@@ -22,9 +21,9 @@ import { AnchorSweeper } from "./anchorSweeper.ts";
 import { trackChainMetrics } from "./chainMetrics.ts";
 import { ChainRuntime } from "./chainRuntime.ts";
 import { genesisCommittee } from "./committee.ts";
-import { EpochParticipant, type VrfKeyPair } from "./epochParticipant.ts";
+import { EpochParticipant } from "./epochParticipant.ts";
+import type { NetworkNodeModules, NetworkNodeOptions } from "./networkNodeOptions.ts";
 import { networkViewOf } from "./networkView.ts";
-import type { NodeOptions } from "./nodeOptions.ts";
 import { type NodeResources, openNodeResources } from "./nodeResources.ts";
 import { OwnTxSubmitter } from "./ownTxSubmitter.ts";
 import { mainChainReceiptSources } from "./receiptSourceLoader.ts";
@@ -33,33 +32,7 @@ import { ShardLauncher } from "./shardLauncher.ts";
 import { routeTxs } from "./txRouting.ts";
 import type { NodeModules } from "./vshardNode.ts";
 import { VSHARD_VERSION } from "./vshardNode.ts";
-import type { WorkerGenesisRules, WorkerShardSetup } from "./workerShard.ts";
-
-/** What every node of a network agrees on: the main chain's genesis and rules, and how worker shards are set up. */
-export interface NetworkConfig {
-  /** Genesis of the main chain (chain 0): validators with their BLS and VRF keys, genesis worker chains. */
-  genesis: Genesis;
-  /** The main chain's rules (`main` set) and plugin. */
-  main: {
-    chain: ChainOptions & { main: MainChainRules };
-    consensus: { name: string; params: Record<string, unknown> };
-  };
-  /** Witnesses (voting members) drawn in each shard committee. */
-  witnessesPerCommittee: number;
-  worker: WorkerGenesisRules;
-}
-
-/** One validator's node of a network. */
-export interface NetworkNodeOptions {
-  dataDir: string;
-  api: NodeOptions["api"];
-  keys: Ed25519KeyPair;
-  blsKeys: BlsKeyPair;
-  vrf: VrfKeyPair;
-  verifyThreads: number;
-  logLevel: NodeOptions["logLevel"];
-  network: NetworkConfig;
-}
+import type { WorkerShardSetup } from "./workerShard.ts";
 
 /** How often (main blocks) a node looks for blocks with receipts that nobody anchored. */
 const ANCHOR_SWEEP_EVERY_BLOCKS = 8;
@@ -83,6 +56,8 @@ export class NetworkNode {
   private readonly sweeper: AnchorSweeper;
   /** What every worker shard's receives read of the main chain (one cache for all). */
   private readonly receiptSources: ReceiptSourceLoader;
+  /** Headers for light nodes, bodies to the storage nodes, proofs (null without a network). */
+  readonly dlfs: ChainNodeDlfs | null;
   private api: FastifyInstance | null = null;
   private apiUrl: string | null = null;
   private stopped = false;
@@ -98,10 +73,28 @@ export class NetworkNode {
       resources: NodeResources;
       transport: Transport | null;
       clock: NonNullable<NodeModules["clock"]>;
+      storage: StorageMembership;
     },
   ) {
     const rules = opts.network.main.chain.main;
     this.registry = registryReaderOf(main.chain);
+    this.dlfs = parts.transport
+      ? new ChainNodeDlfs(
+          {
+            role: opts.role ?? "archive",
+            publicKey: opts.keys.publicKey,
+            replicas: opts.network.dlfs.replicas,
+          },
+          {
+            transport: parts.transport,
+            membership: parts.storage,
+            clock: parts.clock,
+            logger,
+            lookup: (chainId, shard) => this.runtime(chainId, shard)?.chain,
+            metrics: this.metrics,
+          },
+        )
+      : null;
     const committedHeight = () => main.chain.head().height;
     this.tracker = new EpochTracker(
       {
@@ -145,7 +138,7 @@ export class NetworkNode {
     );
   }
 
-  static async create(opts: NetworkNodeOptions, modules: NodeModules = {}): Promise<NetworkNode> {
+  static async create(opts: NetworkNodeOptions, modules: NetworkNodeModules = {}): Promise<NetworkNode> {
     const resources = await openNodeResources(opts, modules);
     const { logger, db, verifier } = resources;
     // The main chain's runtime is made before the node, whose anchor preparation it calls.
@@ -177,12 +170,24 @@ export class NetworkNode {
         resources,
         transport: modules.transport ?? null,
         clock,
+        storage: modules.storage ?? new StorageDirectory([]),
       });
       return node;
     } catch (err) {
       await resources.close();
       throw err;
     }
+  }
+
+  /** The node's database (every chain shard it runs). */
+  get db(): LedgerDb {
+    return this.parts.resources.db;
+  }
+
+  /** Whether this node runs a worker shard: an archive node runs all, a full node those it was told to serve. */
+  serves(chainId: number, shard: number): boolean {
+    if ((this.opts.role ?? "archive") === "archive") return true;
+    return (this.opts.serves ?? []).some((s) => s.chainId === chainId && s.shard === shard);
   }
 
   /** Every hosted worker shard. */
@@ -202,6 +207,7 @@ export class NetworkNode {
     trackChainMetrics(this.metrics, this.main);
     this.unsubscribes.push(trackCrossShardMetrics(this.metrics, networkViewOf(this), this.main));
     await this.main.start();
+    this.dlfs?.watch(this.main.chain);
     this.unsubscribes.push(
       this.main.chain.subscribe((e) => {
         if (e.type !== "block" || this.stopped) return;
@@ -224,6 +230,7 @@ export class NetworkNode {
           network: networkViewOf(this),
           metrics: this.metrics,
           limits: api,
+          dlfs: this.dlfs,
         },
         this.logger.child({ module: "api" }),
         VSHARD_VERSION,
@@ -260,6 +267,7 @@ export class NetworkNode {
       this.stopped = true;
       await this.api?.close();
       for (const u of this.unsubscribes) u();
+      this.dlfs?.stop();
       await this.launcher.idle();
       await this.participant.idle();
       await Promise.all([...this.workers.values()].map((w) => w.stop()));
@@ -291,7 +299,7 @@ export class NetworkNode {
   }
 
   private async startWorker(setup: WorkerShardSetup, schedule: ShardCommitteeSchedule): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || !this.serves(setup.chain.chainId, setup.chain.shard)) return;
     const { resources, transport, clock } = this.parts;
     const { db, verifier } = resources;
     const runtime = await ChainRuntime.create(
@@ -307,6 +315,7 @@ export class NetworkNode {
       { db, verifier, transport, clock, logger: this.logger, receiptSources: this.receiptSources },
     );
     this.workers.set(runtime.key, runtime);
+    this.dlfs?.watch(runtime.chain);
     trackChainMetrics(this.metrics, runtime);
     this.unsubscribes.push(trackCrossShardMetrics(this.metrics, networkViewOf(this), runtime));
     const { anchorDelayBlocks } = this.opts.network.main.chain.main;

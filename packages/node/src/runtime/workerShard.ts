@@ -23,6 +23,8 @@ export interface WorkerGenesisRules {
   accounts: Array<{ address: Uint8Array; balance: bigint }>;
   /** Stake each committee member of a `dpos` shard holds at its genesis (its self-bond as a producer candidate). */
   validatorStake: bigint;
+  /** The network's DLFS chunk size (bytes): with the schema's compression it fixes how bodies are packed. */
+  chunkSize: number;
 }
 
 /** Everything a node needs to run one worker shard: chain rules, genesis, plugin and committee. */
@@ -82,6 +84,11 @@ export function workerShardSetup(input: {
     maxBlockBytes: schema.limits.maxBlockBytes,
     blockIntervalMs: schema.limits.targetBlockIntervalMs,
     minFee: schema.fees.minFee,
+    dlfs: {
+      codec: schema.compression.codec,
+      level: schema.compression.codec === "zstd" ? schema.compression.level : 0,
+      chunkSize: rules.chunkSize,
+    },
     schema,
   };
   const lives = (address: Uint8Array) => isShardAllowed(schema, address, shard);

@@ -1,0 +1,177 @@
+import { createEd25519Signer } from "@vshard/crypto";
+import type { NetworkNode } from "@vshard/node";
+import { type DlfsObject, packBody } from "@vshard/storage";
+import { addressFromPublicKey, encodeBody, type SignedTx, TxKind, txHash } from "@vshard/types";
+import { type SimNetworkRun, type SimNetworkRunOptions, startSimNetwork } from "../helpers/simNetwork.ts";
+import { signedFor } from "../sharding/fixtures.ts";
+
+/** A main-chain network of 2 validators with 5 storage nodes, r = 3, 1 KiB chunks (so a body spans several). */
+export function startDlfsNetwork(seed: number): Promise<SimNetworkRun> {
+  return startSimNetwork({
+    seed,
+    validators: 2,
+    chains: [],
+    rules: { epochBlocks: 16, anchorDelayBlocks: 6 },
+    blockIntervalMs: 100,
+    witnessesPerCommittee: 2,
+    network: { latencyMs: 5, jitterMs: 5, lossRate: 0 },
+    storageNodes: 5,
+    repairIntervalMs: 0,
+    dlfs: { chunkSize: 1024, replicas: 3 },
+    clients: 8,
+  });
+}
+
+/** Drives the simulator until `work` settles (it may need virtual time: RPC timeouts, message delivery). */
+export async function drive<T>(run: SimNetworkRun, work: Promise<T>): Promise<T> {
+  let settled = false;
+  const watched = work.finally(() => {
+    settled = true;
+  });
+  watched.catch(() => undefined);
+  while (!settled) {
+    await run.runUntil(() => settled, 200);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return watched;
+}
+
+/** Main-chain transfers from every client (each to the next), submitted to node 0; returns them. */
+export async function submitTransfers(run: SimNetworkRun, perClient: number): Promise<SignedTx[]> {
+  const node = run.cluster.node(0);
+  const txs: SignedTx[] = [];
+  for (let round = 0; round < perClient; round++)
+    for (const [i, client] of run.clients.entries()) {
+      const to = run.clients[(i + 1) % run.clients.length];
+      const stx = await signedFor(node, client, {
+        chainId: 0,
+        shard: 0,
+        kind: TxKind.Transfer,
+        fee: 10n,
+        payload: { to: addressFromPublicKey(to.publicKey), amount: BigInt(1 + round) },
+      } as never);
+      const [result] = await node.submitTxs([stx]);
+      if (!result.ok) throw new Error(`transfer refused: ${JSON.stringify(result)}`);
+      txs.push(stx);
+    }
+  return txs;
+}
+
+/** The DLFS objects of main-chain blocks 1..height as node packs them: each block's manifest and chunks. */
+export async function objectsUpTo(node: NetworkNode, height: number): Promise<DlfsObject[]> {
+  const out: DlfsObject[] = [];
+  for (let h = 1; h <= height; h++) {
+    const block = await node.main.chain.getBlock(h);
+    if (!block) throw new Error(`no main block ${h}`);
+    const packed = packBody(encodeBody(block.txs), node.main.chain.opts.dlfs);
+    out.push(packed.manifestObject, ...packed.chunks);
+  }
+  return out;
+}
+
+/** Waits (in virtual time) until every chain node has written every body it queued. */
+export async function publishersIdle(run: SimNetworkRun): Promise<void> {
+  const idle = () =>
+    run.cluster.running().every(({ node }) => (node.dlfs?.publisher.stats().pending ?? 0) === 0);
+  while (!idle()) await run.runUntil(idle, 1000);
+}
+
+/** `startDlfsNetwork`'s network with some of its options changed (more clients, other DLFS settings…). */
+export function startDlfsNetworkWith(
+  seed: number,
+  over: Partial<SimNetworkRunOptions>,
+): Promise<SimNetworkRun> {
+  return startSimNetwork({
+    seed,
+    validators: 2,
+    chains: [],
+    rules: { epochBlocks: 16, anchorDelayBlocks: 6 },
+    blockIntervalMs: 100,
+    witnessesPerCommittee: 2,
+    network: { latencyMs: 5, jitterMs: 5, lossRate: 0 },
+    storageNodes: 5,
+    repairIntervalMs: 0,
+    dlfs: { chunkSize: 1024, replicas: 3 },
+    clients: 8,
+    ...over,
+  });
+}
+
+/** A steady stream of main-chain transfers on virtual time (see `startTransferLoad`). */
+export interface TransferLoad {
+  /** Transfers admitted so far. */
+  submitted(): number;
+  /** Why transfers were refused (empty while all were admitted). */
+  refusals(): string[];
+  /** Resolves once the load has stopped (its `until` held, or `stop` was called). */
+  done: Promise<void>;
+  /** Stops submitting (the tick in flight finishes). */
+  stop(): void;
+}
+
+/**
+ * Every `everyMs` of virtual time, submits `perTick` signed transfers to node `node` (0 by default), taking senders
+ * round-robin from `run.clients` (each to the next), until `until()` holds. Nonces are tracked here, per client, from
+ * 0 (clients are funded at genesis and send nothing else), so a tick costs no database read. Signed through
+ * node:crypto (`createEd25519Signer`: the same RFC 8032 signatures as `signTx`, ~15× faster than noble), so that tens
+ * of thousands of transfers cost seconds, not tens of seconds.
+ */
+export function startTransferLoad(
+  run: SimNetworkRun,
+  opts: { perTick: number; everyMs: number; until: () => boolean; node?: number },
+): TransferLoad {
+  const signers = run.clients.map((c) => createEd25519Signer(c.secretKey));
+  const nonces = run.clients.map(() => 0);
+  const refused: string[] = [];
+  let submitted = 0;
+  let next = 0;
+  let stopped = false;
+  let cancel: (() => void) | null = null;
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const end = () => {
+    stopped = true;
+    cancel?.();
+    finish();
+  };
+  const tick = async () => {
+    if (stopped || opts.until()) return end();
+    const txs: SignedTx[] = [];
+    for (let k = 0; k < opts.perTick; k++) {
+      const i = next;
+      next = (next + 1) % run.clients.length;
+      const from = run.clients[i];
+      const to = run.clients[(i + 1) % run.clients.length];
+      const tx = {
+        chainId: 0,
+        shard: 0,
+        kind: TxKind.Transfer,
+        sender: from.publicKey,
+        nonce: nonces[i]++,
+        fee: 10n,
+        payload: { to: addressFromPublicKey(to.publicKey), amount: 1n },
+      } as const;
+      txs.push({ tx, signature: signers[i].sign(txHash(tx)) });
+    }
+    for (const result of await run.cluster.node(opts.node ?? 0).submitTxs(txs))
+      if (result.ok) submitted++;
+      else refused.push(result.error.message);
+    if (!stopped) cancel = run.sim.schedule(opts.everyMs, tick);
+  };
+  cancel = run.sim.schedule(0, tick);
+  return { submitted: () => submitted, refusals: () => [...refused], done, stop: end };
+}
+
+/**
+ * Runs virtual time until node 0's main chain commits `height` (false if `maxMs` pass first), then stops consensus
+ * and tx gossip on every running node's main chain, so that no later block commits: the nodes stay up and keep
+ * answering (headers, DLFS) over a chain frozen at that height.
+ */
+export async function freezeMainChainAt(run: SimNetworkRun, height: number, maxMs: number): Promise<boolean> {
+  const chain = run.cluster.node(0).main.chain;
+  const reached = await run.runUntil(() => chain.head().height >= height, maxMs);
+  await drive(run, Promise.all(run.cluster.running().map(({ node }) => node.main.stop())));
+  return reached;
+}
