@@ -7,33 +7,12 @@ import { signedFor } from "../sharding/fixtures.ts";
 
 /** A main-chain network of 2 validators with 5 storage nodes, r = 3, 1 KiB chunks (so a body spans several). */
 export function startDlfsNetwork(seed: number): Promise<SimNetworkRun> {
-  return startSimNetwork({
-    seed,
-    validators: 2,
-    chains: [],
-    rules: { epochBlocks: 16, anchorDelayBlocks: 6 },
-    blockIntervalMs: 100,
-    witnessesPerCommittee: 2,
-    network: { latencyMs: 5, jitterMs: 5, lossRate: 0 },
-    storageNodes: 5,
-    repairIntervalMs: 0,
-    dlfs: { chunkSize: 1024, replicas: 3 },
-    clients: 8,
-  });
+  return startDlfsNetworkWith(seed, {});
 }
 
 /** Drives the simulator until `work` settles (it may need virtual time: RPC timeouts, message delivery). */
-export async function drive<T>(run: SimNetworkRun, work: Promise<T>): Promise<T> {
-  let settled = false;
-  const watched = work.finally(() => {
-    settled = true;
-  });
-  watched.catch(() => undefined);
-  while (!settled) {
-    await run.runUntil(() => settled, 200);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return watched;
+export function drive<T>(run: SimNetworkRun, work: Promise<T>): Promise<T> {
+  return run.sim.settle(work);
 }
 
 /** Main-chain transfers from every client (each to the next), submitted to node 0; returns them. */

@@ -133,6 +133,18 @@ describe("vshard devnet (npm start): a sharded network in one process", () => {
     const supply = (await (await fetch(`${url}/v1/supply`)).json()) as { balanced: boolean };
     expect(supply.balanced).toBe(true);
 
+    // The devnet's DLFS: 5 storage nodes, all online, holding the bodies the validators published (3 copies each).
+    const dlfs = (await (await fetch(`${url}/v1/dlfs/stats`)).json()) as {
+      replicas: number;
+      manifests: number;
+      compressionRatio: number;
+      nodes: Array<{ online: boolean }>;
+    };
+    expect(dlfs.replicas).toBe(3);
+    expect(dlfs.nodes.filter((n) => n.online)).toHaveLength(5);
+    expect(dlfs.manifests).toBeGreaterThan(0);
+    expect(dlfs.compressionRatio).toBeGreaterThan(1);
+
     // Same process all along: nothing restarted.
     expect(child.exitCode).toBeNull();
     child.kill("SIGTERM");

@@ -148,34 +148,9 @@ export class ApiClient {
 
   /** Committed blocks `from..to` of shard `shard` of chain `chainId` as the bytes of a CAR file. */
   async exportCar(chainId: number, shard: number, from: number, to: number): Promise<Uint8Array> {
-    const path = `/v1/chains/${chainId}/shards/${shard}/car?from=${from}&to=${to}`;
-    let res: Response;
-    try {
-      res = await fetch(`${this.baseUrl}${path}`);
-    } catch (err) {
-      const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-      throw new ApiClientError(
-        0,
-        "API_CLIENT_UNREACHABLE",
-        `cannot reach the node at ${this.baseUrl} (${cause})`,
-        null,
-      );
-    }
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    if (res.ok) return bytes;
-    const text = new TextDecoder().decode(bytes);
-    let e: { code?: string; message?: string };
-    try {
-      e = JSON.parse(text);
-    } catch {
-      throw new ApiClientError(
-        res.status,
-        "API_CLIENT_BAD_RESPONSE",
-        `not JSON: ${text.slice(0, 200)}`,
-        text,
-      );
-    }
-    throw new ApiClientError(res.status, e.code ?? "UNKNOWN", e.message ?? text, e);
+    const res = await this.send("GET", `/v1/chains/${chainId}/shards/${shard}/car?from=${from}&to=${to}`);
+    if (res.ok) return new Uint8Array(await res.arrayBuffer());
+    throw errorOf(res.status, await res.text());
   }
 
   /** Imports a CAR file into the chain shard its index names (verified whole, then block by block). */
@@ -193,9 +168,15 @@ export class ApiClient {
     body?: string | Uint8Array,
     contentType?: string,
   ): Promise<T> {
-    let res: Response;
+    const res = await this.send(method, path, body, contentType);
+    const text = await res.text();
+    if (!res.ok) throw errorOf(res.status, text);
+    return parseJson(res.status, text) as T;
+  }
+
+  private async send(method: string, path: string, body?: string | Uint8Array, contentType?: string) {
     try {
-      res = await fetch(`${this.baseUrl}${path}`, {
+      return await fetch(`${this.baseUrl}${path}`, {
         method,
         headers: contentType ? { "content-type": contentType } : {},
         body,
@@ -209,24 +190,22 @@ export class ApiClient {
         null,
       );
     }
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new ApiClientError(
-        res.status,
-        "API_CLIENT_BAD_RESPONSE",
-        `not JSON: ${text.slice(0, 200)}`,
-        text,
-      );
-    }
-    if (!res.ok) {
-      const e = json as { code?: string; message?: string };
-      throw new ApiClientError(res.status, e.code ?? "UNKNOWN", e.message ?? text, json);
-    }
-    return json as T;
   }
+}
+
+/** A response body as JSON, or `API_CLIENT_BAD_RESPONSE`. */
+function parseJson(status: number, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiClientError(status, "API_CLIENT_BAD_RESPONSE", `not JSON: ${text.slice(0, 200)}`, text);
+  }
+}
+
+/** The error of a failed response: the server's `{code, message}`. */
+function errorOf(status: number, text: string): ApiClientError {
+  const e = parseJson(status, text) as { code?: string; message?: string };
+  return new ApiClientError(status, e.code ?? "UNKNOWN", e.message ?? text, e);
 }
 
 /** The API path of a record (what `vshard record` prints for the user to query it). */

@@ -107,6 +107,24 @@ export class Simulator implements Scheduler {
     return [...this.recorded];
   }
 
+  /**
+   * Runs virtual time until `work` settles, in steps of `stepMs`, letting real I/O in between (an HTTP request or a
+   * database read the work waits on); returns what `work` returns. For work that needs virtual time to pass: message
+   * delivery, RPC timeouts.
+   */
+  async settle<T>(work: Promise<T>, stepMs = 200): Promise<T> {
+    let settled = false;
+    const watched = work.finally(() => {
+      settled = true;
+    });
+    watched.catch(() => undefined);
+    while (!settled) {
+      await this.runUntilCondition(() => settled, stepMs);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return watched;
+  }
+
   /** Runs the events of the next `ms` of virtual time. */
   runFor(ms: number, opts: RunOptions = {}): Promise<void> {
     assertInRange("ms", ms, 0);

@@ -70,19 +70,7 @@ async function startDlfs(seed: number) {
   const client = new DlfsClient({ replicas: 3 }, { rpc, membership, logger: nullLogger });
 
   /** Runs virtual time until `work` settles (it may need message delivery and RPC timeouts). */
-  async function drive<T>(work: Promise<T>): Promise<T> {
-    let settled = false;
-    const watched = work.finally(() => {
-      settled = true;
-    });
-    watched.catch(() => undefined);
-    while (!settled) {
-      await sim.runUntilCondition(() => settled, 200);
-      // Let what resolved continue (the next request of a read) before time moves on.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    return watched;
-  }
+  const drive = <T>(work: Promise<T>): Promise<T> => sim.settle(work);
 
   const node = (id: string) => nodes[IDS.indexOf(id)];
   const close = async () => {

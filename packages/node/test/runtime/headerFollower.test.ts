@@ -73,18 +73,7 @@ function setup(seed = 1) {
   const light = endpoint("light");
 
   /** Runs virtual time until `work` settles (it may need message delivery and RPC timeouts). */
-  async function drive<T>(work: Promise<T>): Promise<T> {
-    let settled = false;
-    const watched = work.finally(() => {
-      settled = true;
-    });
-    watched.catch(() => undefined);
-    while (!settled) {
-      await sim.runUntilCondition(() => settled, 200);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    return watched;
-  }
+  const drive = <T>(work: Promise<T>): Promise<T> => sim.settle(work);
 
   const follower = (db: LedgerDb, fullNodes: string[], shards: FollowedShard[] = [MAIN]) =>
     new HeaderFollower({ shards, fullNodes }, { db, rpc: light, logger: nullLogger });
