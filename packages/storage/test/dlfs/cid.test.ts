@@ -12,21 +12,12 @@ import {
   expectCidMatch,
   parseCid,
 } from "../../src/dlfs/cid.ts";
-import { DlfsError, isDlfsError } from "../../src/dlfs/dlfsError.ts";
+import { isDlfsError } from "../../src/dlfs/dlfsError.ts";
+import { dlfsFailure } from "./dlfsFailure.ts";
 
 /** The multicodec code of dag-cbor. */
 const DAG_CBOR = 0x71;
 const text = (s: string) => new TextEncoder().encode(s);
-
-function dlfsFailure(fn: () => unknown): DlfsError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DlfsError);
-    return err as DlfsError;
-  }
-  throw new Error("expected a DlfsError, nothing was thrown");
-}
 
 describe("cidOfBytes", () => {
   it("gives what multiformats' own CID.createV1(raw, sha256) gives", async () => {

@@ -1,7 +1,6 @@
 import { bytesEqual, SeededRandom, sha256 } from "@vshard/crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DlfsError } from "../../src/dlfs/dlfsError.ts";
 import {
   type BodyManifest,
   chunkRange,
@@ -17,6 +16,7 @@ import {
   packBody,
   unpackBody,
 } from "../../src/dlfs/packBody.ts";
+import { dlfsFailure } from "./dlfsFailure.ts";
 
 const KIB = 1024;
 /** Generous enough for every body these tests pack. */
@@ -52,16 +52,6 @@ const multiChunkBodyArb = fc
   .record({ seed: fc.nat(), length: fc.integer({ min: 3 * KIB, max: 40 * KIB }) })
   .map(({ seed, length }) => noise(seed, length));
 const smallLayoutArb = layoutArb.map((l) => ({ ...l, chunkSize: KIB + (l.chunkSize % KIB) }));
-
-function dlfsFailure(fn: () => unknown): DlfsError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DlfsError);
-    return err as DlfsError;
-  }
-  throw new Error("expected a DlfsError, nothing was thrown");
-}
 
 /** A manifest with some fields changed, put through the codec so that it is one a reader could receive. */
 function lyingManifest(m: BodyManifest, changes: Partial<BodyManifest>): BodyManifest {

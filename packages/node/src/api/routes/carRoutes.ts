@@ -7,7 +7,14 @@ import { ImportError, type ImportErrorCode } from "../../dlfs/importError.ts";
 import { ApiError } from "../apiError.ts";
 import type { HostedShard } from "../networkView.ts";
 import type { ApiContext, RouteDefinition } from "../routeDefinition.ts";
-import { chainIdParam, hostedShardOf, networkOf, type ShardParams, shardParam } from "./networkScope.ts";
+import {
+  chainIdParam,
+  hostedShardOf,
+  networkOf,
+  type ShardParams,
+  shardParam,
+  shardParamsSchema,
+} from "./networkScope.ts";
 
 /** Media type of CAR files (IPFS's registration). */
 /**
@@ -78,11 +85,7 @@ export function carRoutes(ctx: ApiContext): RouteDefinition[] {
         "Committed blocks from..to of a chain shard (at most 1,000) as a CAR v1 file (application/vnd.ipld.car): its " +
         "root is an index of the header CIDs; each block's header, body manifest and chunks follow",
       schema: {
-        params: {
-          type: "object",
-          required: ["chainId", "shard"],
-          properties: { chainId: chainIdParam, shard: shardParam },
-        },
+        params: shardParamsSchema,
         querystring: {
           type: "object",
           required: ["from", "to"],
