@@ -75,6 +75,10 @@ describe("vshard devnet (npm start): a sharded network in one process", () => {
       if (child.exitCode === null) child.kill("SIGKILL");
       await exited;
     });
+    let printed = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      printed += chunk.toString();
+    });
     const url = await waitForDevnetApi(child);
 
     // The default worker chain: gpu-rental's 4 vShards, two bft and two dpos, all producing.
@@ -144,6 +148,23 @@ describe("vshard devnet (npm start): a sharded network in one process", () => {
     expect(dlfs.nodes.filter((n) => n.online)).toHaveLength(5);
     expect(dlfs.manifests).toBeGreaterThan(0);
     expect(dlfs.compressionRatio).toBeGreaterThan(1);
+
+    // Its light node proves a transfer from the body it reads from the DLFS (the header only is stored there).
+    const lightUrl = /light-0 +(http:\/\/\S+)/.exec(printed)?.[1];
+    expect(lightUrl).toBeDefined();
+    const sent = await cli("transfer", "--key", key, "--chain", "1", "--to", me, "--amount", "3", "--wait");
+    const hash = /submitted ([0-9a-f]{64}) \(chain 1 shard (\d+)/.exec(sent.stdout);
+    const height = /final in block (\d+)/.exec(sent.stdout)?.[1];
+    if (!hash || !height) throw new Error(`unexpected transfer output: ${sent.stdout}`);
+    const proofUrl = `${lightUrl}/v1/chains/1/shards/${hash[2]}/blocks/${height}/proof?tx=${hash[1]}`;
+    let proof: { verified?: boolean; body?: { from: string } } = {};
+    for (let i = 0; i < 40 && proof.verified !== true; i++) {
+      // The light node asks for new headers every second: the block may not be there yet.
+      proof = (await (await fetch(proofUrl)).json()) as typeof proof;
+      if (proof.verified !== true) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(proof.verified).toBe(true);
+    expect(proof.body?.from).toBe("dlfs");
 
     // Same process all along: nothing restarted.
     expect(child.exitCode).toBeNull();
