@@ -1,8 +1,18 @@
-import { createEd25519Signer } from "@vshard/crypto";
-import type { NetworkNode } from "@vshard/node";
+import { join } from "node:path";
+import { blsKeyGen, createEd25519Signer, ed25519KeyPairFromSeed, sha256 } from "@vshard/crypto";
+import { type Logger, nullLogger } from "@vshard/engine";
+import { clockOf, NetworkNode } from "@vshard/node";
 import { type DlfsObject, packBody } from "@vshard/storage";
-import { addressFromPublicKey, encodeBody, type SignedTx, TxKind, txHash } from "@vshard/types";
+import {
+  addressFromPublicKey,
+  encodeBody,
+  isShardAllowed,
+  type SignedTx,
+  TxKind,
+  txHash,
+} from "@vshard/types";
 import { type SimNetworkRun, type SimNetworkRunOptions, startSimNetwork } from "../helpers/simNetwork.ts";
+import { testKey } from "../helpers/testNetwork.ts";
 import { signedFor } from "../sharding/fixtures.ts";
 
 /** A main-chain network of 2 validators with 5 storage nodes, r = 3, 1 KiB chunks (so a body spans several). */
@@ -153,4 +163,76 @@ export async function freezeMainChainAt(run: SimNetworkRun, height: number, maxM
   const reached = await run.runUntil(() => chain.head().height >= height, maxMs);
   await drive(run, Promise.all(run.cluster.running().map(({ node }) => node.main.stop())));
   return reached;
+}
+
+/**
+ * Starts a full node (role "full") named `id` on `run`'s network: keys of no validator (`testKey("full", …)` and BLS
+ * and VRF keys derived from `id`), its database in the cluster's folder, serving the main chain and the worker shards in
+ * `serves`; logs go to `logger` (none by default). The caller stops it (before `run.close()`, which removes the folder).
+ */
+export async function startFullNode(
+  run: SimNetworkRun,
+  id: string,
+  serves: Array<{ chainId: number; shard: number }>,
+  logger: Logger = nullLogger,
+): Promise<NetworkNode> {
+  const seed = (what: string) => sha256(new TextEncoder().encode(`vshard/test/${id}/${what}`));
+  const vrf = ed25519KeyPairFromSeed(seed("vrf"));
+  const transport = run.cluster.network.join(id);
+  const node = await NetworkNode.create(
+    {
+      dataDir: join(run.cluster.opts.dataDir, id),
+      api: null,
+      keys: testKey("full", Number(id.split("-").at(-1)) || 0),
+      blsKeys: blsKeyGen(seed("bls")),
+      vrf: { secretKey: vrf.secretKey, publicKey: vrf.publicKey },
+      verifyThreads: 0,
+      logLevel: "silent",
+      network: run.cluster.config,
+      role: "full",
+      serves,
+    },
+    {
+      transport,
+      storage: run.cluster.dlfs.directory,
+      clock: clockOf(run.sim, id),
+      logger,
+    },
+  ).catch((err) => {
+    transport.close();
+    throw err;
+  });
+  await drive(run, node.start());
+  return node;
+}
+
+/**
+ * Transfers on a worker shard among the clients whose sub-account lives there (under the chain's assignment rule), each
+ * to the next such client, submitted to validator node 0; returns them.
+ */
+export async function submitShardTransfers(
+  run: SimNetworkRun,
+  at: { chainId: number; shard: number },
+  perClient: number,
+): Promise<SignedTx[]> {
+  const node = run.cluster.node(0);
+  const schema = node.runtime(at.chainId, at.shard)?.chain.opts.schema;
+  if (!schema) throw new Error(`node 0 runs no worker chain ${at.chainId} shard ${at.shard}`);
+  const home = run.clients.filter((c) => isShardAllowed(schema, addressFromPublicKey(c.publicKey), at.shard));
+  if (home.length < 2) throw new Error(`fewer than 2 clients live in shard ${at.shard}: add clients`);
+  const txs: SignedTx[] = [];
+  for (let round = 0; round < perClient; round++)
+    for (const [i, client] of home.entries()) {
+      const to = home[(i + 1) % home.length];
+      const stx = await signedFor(node, client, {
+        ...at,
+        kind: TxKind.Transfer,
+        fee: 1n,
+        payload: { to: addressFromPublicKey(to.publicKey), amount: BigInt(1 + round) },
+      } as never);
+      const [result] = await node.submitTxs([stx]);
+      if (!result.ok) throw new Error(`transfer refused: ${JSON.stringify(result)}`);
+      txs.push(stx);
+    }
+  return txs;
 }

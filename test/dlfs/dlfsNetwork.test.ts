@@ -144,4 +144,29 @@ describe("DLFS on a network", () => {
         `compression ratio ${stats.compressionRatio.toFixed(2)}`,
     );
   }, 120_000);
+
+  it("bodies proposed while no storage node answered are published after the proposer restarts", async () => {
+    const dlfs = run.cluster.dlfs;
+    const members = dlfs.directory.members();
+    const chain = () => run.cluster.node(0).main.chain;
+    for (const id of members) await drive(run, dlfs.crashStorage(indexOf(id)));
+    const from = chain().head().height;
+    await submitTransfers(run, 2);
+    expect(await run.runUntil(() => chain().head().height >= from + 20, 60_000)).toBe(true);
+    // Both validators go down with bodies they could not publish; the storage nodes come back; so do the validators.
+    await drive(run, run.cluster.crash(0));
+    await drive(run, run.cluster.crash(1));
+    for (const id of members) await drive(run, dlfs.restartStorage(indexOf(id)));
+    await drive(run, run.cluster.restart(0));
+    await drive(run, run.cluster.restart(1));
+    await publishersIdle(run);
+    const objects = await objectsUpTo(run.cluster.node(0), from + 20);
+    for (const o of objects) {
+      const holders = placeReplicas(o.cid, members, 3);
+      for (const h of holders)
+        expect(await dlfs.storageNode(indexOf(h)).store.health(o.cid), `${cidToString(o.cid)} on ${h}`).toBe(
+          "healthy",
+        );
+    }
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { bytesEqual } from "@vshard/crypto";
 import type { Clock, Logger, ShardChain } from "@vshard/engine";
 import { cidToString, packBody } from "@vshard/storage";
-import { type Block, encodeBody } from "@vshard/types";
+import { type Block, decodeTuple, encodeBody, encodeTuple, expectUint } from "@vshard/types";
 import type { NodeMetrics } from "../metrics.ts";
 import type { DlfsClient } from "./dlfsClient.ts";
 import type { StorageMembership } from "./storageMembership.ts";
@@ -12,6 +12,10 @@ import type { StorageMembership } from "./storageMembership.ts";
  */
 const RETRY_MS = 2_000;
 const MAX_ATTEMPTS = 30;
+/** Where the highest height published is kept (the chain's per-shard consensus data). */
+const PUBLISHED_KEY = "dlfs/published";
+/** Most blocks looked at again after a restart: ~4 minutes of 250 ms blocks; older ones are left to the full nodes. */
+const MAX_BACKFILL = 1_000;
 
 /** What a publisher has done since it started. */
 export interface PublisherStats {
@@ -27,7 +31,9 @@ export interface PublisherStats {
 /**
  * Writes to the DLFS the bodies of the blocks this node proposed, once committed: each body is packed with its
  * chain's layout (the manifest's CID must be the header's body CID), its manifest and chunks put on their rendezvous
- * nodes. One body at a time, in commit order; a failed write is retried.
+ * nodes. One body at a time, in commit order; a failed write is retried. The highest height published is kept in the
+ * chain's database, so after a restart the bodies this node proposed since then (committed while it was down to the
+ * storage nodes, or queued when it stopped) are published first.
  */
 export class BodyPublisher {
   private queue: Promise<void> = Promise.resolve();
@@ -39,6 +45,8 @@ export class BodyPublisher {
     packedBytes: 0,
   };
   private stopped = false;
+  /** Highest height published per chain shard, as saved. */
+  private readonly cursors = new Map<string, number>();
 
   constructor(
     private readonly opts: { publicKey: Uint8Array },
@@ -51,8 +59,12 @@ export class BodyPublisher {
     },
   ) {}
 
-  /** Publishes the bodies `chain` commits with this node as proposer; returns the unsubscribe function. */
+  /**
+   * Publishes the bodies `chain` commits with this node as proposer, starting with those it missed since the last
+   * height it published; returns the unsubscribe function.
+   */
   watch(chain: ShardChain): () => void {
+    if (this.modules.membership.members().length > 0) this.backfill(chain);
     return chain.subscribe((e) => {
       const block = e.type === "block" ? e.block : undefined;
       if (!block || this.stopped || !bytesEqual(block.header.proposer, this.opts.publicKey)) return;
@@ -70,6 +82,40 @@ export class BodyPublisher {
     const run = this.queue.then(() => this.publish(chain, block));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Queues (first in line) the bodies of this node's blocks above the last height published, at most `MAX_BACKFILL`. */
+  private backfill(chain: ShardChain): void {
+    // The backfill counts as one pending body until it has looked at every block (so `idle` waits for it).
+    this.counts.pending++;
+    const run = this.queue.then(async () => {
+      const saved = await chain.loadConsensusData(PUBLISHED_KEY);
+      const last = saved === null ? 0 : expectUint(decodeTuple(saved, 1, "dlfs published")[0], "height");
+      const head = chain.head().height;
+      for (let h = Math.max(last + 1, head - MAX_BACKFILL + 1, 1); h <= head && !this.stopped; h++) {
+        const block = await chain.getBlock(h);
+        if (block && bytesEqual(block.header.proposer, this.opts.publicKey))
+          await this.publishCounted(chain, block);
+      }
+    });
+    this.queue = run
+      .catch((err) => this.modules.logger.error({ err }, "dlfs: backfill failed"))
+      .finally(() => {
+        this.counts.pending--;
+      });
+  }
+
+  private publishCounted(chain: ShardChain, block: Block): Promise<void> {
+    this.counts.pending++;
+    return this.publish(chain, block);
+  }
+
+  /** Records that the body at `height` is published, unless a higher one already is. */
+  private async saveCursor(chain: ShardChain, height: number): Promise<void> {
+    const key = `${chain.opts.chainId}/${chain.opts.shard}`;
+    if ((this.cursors.get(key) ?? 0) >= height) return;
+    this.cursors.set(key, height);
+    await chain.saveConsensusData(PUBLISHED_KEY, encodeTuple([height]));
   }
 
   /** Resolves when every queued body has been written or given up. */
@@ -108,6 +154,7 @@ export class BodyPublisher {
               "dlfs: some copies left to repair",
             );
           this.counts.published++;
+          await this.saveCursor(chain, header.height);
           this.counts.bodyBytes += packed.manifest.bodyLength;
           this.counts.packedBytes += packed.manifest.packedLength;
           const { metrics } = this.modules;
