@@ -99,6 +99,7 @@ export class BftConsensus implements ConsensusPlugin {
             verifyCertificate,
             logger: this.logger,
             from,
+            epoch: ctx.committee.epoch,
           });
           if (applied > 0) await this.enterHeight(app.head().height + 1, 0);
         }),

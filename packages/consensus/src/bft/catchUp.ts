@@ -8,7 +8,13 @@ import type { Block, Header } from "@vshard/types";
 export async function applySyncedBlocks(
   app: ConsensusApp,
   blocks: Block[],
-  modules: { verifyCertificate: (header: Header) => boolean; logger: Logger; from: string },
+  modules: {
+    verifyCertificate: (header: Header) => boolean;
+    logger: Logger;
+    from: string;
+    /** The committee's epoch: a block of another epoch ends the batch (the next epoch's plugin syncs it). */
+    epoch?: number;
+  },
 ): Promise<number> {
   const { logger, from } = modules;
   let applied = 0;
@@ -18,6 +24,13 @@ export async function applySyncedBlocks(
     if (height <= head) continue;
     if (height !== head + 1) {
       logger.debug({ from, height, head }, "bft: synced blocks leave a gap; the rest dropped");
+      break;
+    }
+    if (modules.epoch !== undefined && block.header.epoch !== modules.epoch) {
+      logger.debug(
+        { from, height, epoch: block.header.epoch },
+        "bft: synced blocks reach another epoch; the rest left to it",
+      );
       break;
     }
     if (!modules.verifyCertificate(block.header)) {

@@ -8,7 +8,9 @@ export type ImportErrorCode =
   /** A new block whose certificate the chain's consensus plugin does not accept. */
   | "IMPORT_ERROR_BAD_CERTIFICATE"
   /** A new block the chain refuses (another chain shard, a broken parent link, or re-execution that disagrees). */
-  | "IMPORT_ERROR_INVALID_BLOCK";
+  | "IMPORT_ERROR_INVALID_BLOCK"
+  /** The node follows the chain over the network (its plugin would not see imported commits). */
+  | "IMPORT_ERROR_NODE_ONLINE";
 
 /**
  * A block import refused. `height` is the block at fault; `applied` how many blocks of the same import were

@@ -21,6 +21,7 @@ import {
 import type { LedgerDb } from "@vshard/storage";
 import type { Block, SignedTx, WireTx } from "@vshard/types";
 import { type ImportResult, importBlocks } from "../dlfs/importBlocks.ts";
+import { ImportError } from "../dlfs/importError.ts";
 import { consensusChannelOf } from "../network/index.ts";
 import type { Transport } from "../network/transport.ts";
 import { consensusAppOf } from "./committee.ts";
@@ -79,6 +80,7 @@ export class ChainRuntime {
     private readonly gossip: TxGossip,
     /** The chain as the plugin drives it (with the `prepareBlock` hook): imports take the same path. */
     private readonly app: ConsensusApp,
+    private readonly transport: Transport | null,
   ) {}
 
   static async create(opts: ChainRuntimeOptions, modules: ChainRuntimeModules): Promise<ChainRuntime> {
@@ -122,7 +124,7 @@ export class ChainRuntime {
       logger: logger.child({ module: "consensus" }),
       params: opts.consensus.params,
     });
-    return new ChainRuntime(chain, consensus, opts.committee, gossip, driven);
+    return new ChainRuntime(chain, consensus, opts.committee, gossip, driven, modules.transport);
   }
 
   /** `chainId/shard`, the key of this runtime in a node. */
@@ -150,6 +152,17 @@ export class ChainRuntime {
    */
   importBlocks(blocks: Block[]): Promise<ImportResult> {
     const { chainId, shard } = this.chain.opts;
+    // A plugin following the network tracks the blocks it decides or syncs; commits made behind its back would leave
+    // it out of step with its own chain. Such a node catches up by block sync instead.
+    const peers = this.transport?.peers().length ?? 0;
+    if (peers > 0)
+      return Promise.reject(
+        new ImportError(
+          { code: "IMPORT_ERROR_NODE_ONLINE", height: blocks[0]?.header.height ?? 0, applied: 0 },
+          `this node follows chain ${chainId} shard ${shard} with ${peers} peers (block sync keeps it up to date): ` +
+            "import into a node that is not connected to the network",
+        ),
+      );
     const run = this.importing.then(() =>
       importBlocks(blocks, {
         chainId,

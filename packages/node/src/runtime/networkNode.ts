@@ -322,7 +322,8 @@ export class NetworkNode {
     const accepting = (header: Header) =>
       this.main.chain.head().height + 1 >=
       schedule.fixedAtHeight(schedule.epochOfHeight(header.height)) + anchorDelayBlocks;
-    this.sweeper.add(runtime.chain, accepting);
+    // A full node is no validator: it leaves unanchored blocks to the validators (its anchors would pay fees it may lack).
+    if ((this.opts.role ?? "archive") === "archive") this.sweeper.add(runtime.chain, accepting);
     this.unsubscribes.push(
       anchorOwnBlocks(
         { publicKey: this.opts.keys.publicKey, accepting },
