@@ -1,5 +1,11 @@
 import { join } from "node:path";
-import { blsKeyGen, createEd25519Signer, ed25519KeyPairFromSeed, sha256 } from "@vshard/crypto";
+import {
+  blsKeyGen,
+  createEd25519Signer,
+  type Ed25519KeyPair,
+  ed25519KeyPairFromSeed,
+  sha256,
+} from "@vshard/crypto";
 import { type Logger, nullLogger } from "@vshard/engine";
 import { clockOf, NetworkNode } from "@vshard/node";
 import { type DlfsObject, packBody } from "@vshard/storage";
@@ -26,17 +32,27 @@ export function drive<T>(run: SimNetworkRun, work: Promise<T>): Promise<T> {
 }
 
 /** Main-chain transfers from every client (each to the next), submitted to node 0; returns them. */
-export async function submitTransfers(run: SimNetworkRun, perClient: number): Promise<SignedTx[]> {
+export function submitTransfers(run: SimNetworkRun, perClient: number): Promise<SignedTx[]> {
+  return submitRoundRobin(run, run.clients, { chainId: 0, shard: 0 }, 10n, perClient);
+}
+
+/** `perClient` rounds of transfers from each of `clients` to the next, on one chain shard, submitted to node 0. */
+async function submitRoundRobin(
+  run: SimNetworkRun,
+  clients: Ed25519KeyPair[],
+  at: { chainId: number; shard: number },
+  fee: bigint,
+  perClient: number,
+): Promise<SignedTx[]> {
   const node = run.cluster.node(0);
   const txs: SignedTx[] = [];
   for (let round = 0; round < perClient; round++)
-    for (const [i, client] of run.clients.entries()) {
-      const to = run.clients[(i + 1) % run.clients.length];
+    for (const [i, client] of clients.entries()) {
+      const to = clients[(i + 1) % clients.length];
       const stx = await signedFor(node, client, {
-        chainId: 0,
-        shard: 0,
+        ...at,
         kind: TxKind.Transfer,
-        fee: 10n,
+        fee,
         payload: { to: addressFromPublicKey(to.publicKey), amount: BigInt(1 + round) },
       } as never);
       const [result] = await node.submitTxs([stx]);
@@ -212,7 +228,7 @@ export async function startFullNode(
  * Transfers on a worker shard among the clients whose sub-account lives there (under the chain's assignment rule), each
  * to the next such client, submitted to validator node 0; returns them.
  */
-export async function submitShardTransfers(
+export function submitShardTransfers(
   run: SimNetworkRun,
   at: { chainId: number; shard: number },
   perClient: number,
@@ -222,19 +238,5 @@ export async function submitShardTransfers(
   if (!schema) throw new Error(`node 0 runs no worker chain ${at.chainId} shard ${at.shard}`);
   const home = run.clients.filter((c) => isShardAllowed(schema, addressFromPublicKey(c.publicKey), at.shard));
   if (home.length < 2) throw new Error(`fewer than 2 clients live in shard ${at.shard}: add clients`);
-  const txs: SignedTx[] = [];
-  for (let round = 0; round < perClient; round++)
-    for (const [i, client] of home.entries()) {
-      const to = home[(i + 1) % home.length];
-      const stx = await signedFor(node, client, {
-        ...at,
-        kind: TxKind.Transfer,
-        fee: 1n,
-        payload: { to: addressFromPublicKey(to.publicKey), amount: BigInt(1 + round) },
-      } as never);
-      const [result] = await node.submitTxs([stx]);
-      if (!result.ok) throw new Error(`transfer refused: ${JSON.stringify(result)}`);
-      txs.push(stx);
-    }
-  return txs;
+  return submitRoundRobin(run, home, at, 1n, perClient);
 }

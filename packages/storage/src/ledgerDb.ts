@@ -10,7 +10,7 @@ import {
   type RecordRef,
   txHash,
 } from "@vshard/types";
-import { Bucket, CHAIN_SHARD_KEY_LENGTH, chainShardHeightKey, chainShardKey } from "./buckets.ts";
+import { Bucket, chainShardHeightKey, chainShardKey } from "./buckets.ts";
 import { StorageError } from "./errors.ts";
 import { type KvOp, type KvStore, putOp } from "./kvStore.ts";
 import {
@@ -23,6 +23,7 @@ import {
   type TxOutcomeRecord,
 } from "./ledgerRecords.ts";
 import { createLedgerRepositories, type LedgerRepositories } from "./ledgerRepositories.ts";
+import { scanOutboxes, sumShardAccounts } from "./ledgerScans.ts";
 import { LevelKvStore } from "./levelKvStore.ts";
 import { defaultLedgerDbOptions, type LedgerDbOptions } from "./options.ts";
 import { listRecordRange, type RecordListOptions } from "./recordListing.ts";
@@ -345,49 +346,18 @@ export class LedgerDb {
    * never split: a proof needs all of it), until at least `limit` receipts are read. Blocks without receipts are left
    * out. What relays scan.
    */
-  async listOutboxes(
+  listOutboxes(
     chainId: number,
     shard: number,
     fromHeight: number,
     limit: number,
   ): Promise<Array<{ height: number; receipts: Receipt[] }>> {
-    const out: Array<{ height: number; receipts: Receipt[] }> = [];
-    let count = 0;
-    const gte = { chainId, shard, height: fromHeight, index: 0 };
-    for await (const [key, receipt] of this.repositories.outbox.range({
-      prefix: chainShardKey(chainId, shard),
-      gte,
-    })) {
-      const height = Number(
-        new DataView(key.buffer, key.byteOffset + CHAIN_SHARD_KEY_LENGTH, 8).getBigUint64(0),
-      );
-      const last = out[out.length - 1];
-      if (last?.height === height) last.receipts.push(receipt);
-      else {
-        if (count >= limit) break;
-        out.push({ height, receipts: [receipt] });
-      }
-      count++;
-    }
-    return out;
+    return scanOutboxes(this.repositories.outbox, { chainId, shard, fromHeight, limit });
   }
 
   /** Σ balance and Σ stake over every stored account of a chain shard (its latest committed state), and their count. */
-  async sumAccounts(
-    chainId: number,
-    shard: number,
-  ): Promise<{ accounts: number; balance: bigint; stake: bigint }> {
-    let accounts = 0;
-    let balance = 0n;
-    let stake = 0n;
-    for await (const [, account] of this.repositories.accounts.range({
-      prefix: chainShardKey(chainId, shard),
-    })) {
-      accounts++;
-      balance += account.balance;
-      stake += account.staking?.stake ?? 0n;
-    }
-    return { accounts, balance, stake };
+  sumAccounts(chainId: number, shard: number): Promise<{ accounts: number; balance: bigint; stake: bigint }> {
+    return sumShardAccounts(this.repositories.accounts, chainId, shard);
   }
 
   /** Body bytes before and after compression, over every block committed to this database. */
