@@ -2,9 +2,9 @@ import { bytesToHex } from "@vshard/crypto";
 import type { NetworkNode } from "@vshard/node";
 import { addressFromPublicKey, headerHash, txHash, verifyTxInclusion } from "@vshard/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SimNetworkRun, startSimNetwork } from "../helpers/simNetwork.ts";
+import type { SimNetworkRun } from "../helpers/simNetwork.ts";
 import { smallGpuRental } from "../sharding/fixtures.ts";
-import { drive, startFullNode, submitShardTransfers } from "./dlfsFixtures.ts";
+import { drive, startDlfsNetworkWith, startFullNode, submitShardTransfers } from "./dlfsFixtures.ts";
 
 /** The shard the full node serves (bft), and the one it does not (dpos). */
 const SERVED = { chainId: 1, shard: 0 };
@@ -25,18 +25,12 @@ describe("a full node beside the validators' archive nodes", () => {
   let sender: Uint8Array;
 
   beforeAll(async () => {
-    run = await startSimNetwork({
-      seed: 31,
+    run = await startDlfsNetworkWith(31, {
       validators: 4,
       chains: [smallGpuRental()],
-      rules: { epochBlocks: 16, anchorDelayBlocks: 6 },
-      blockIntervalMs: 100,
       witnessesPerCommittee: 4,
-      network: { latencyMs: 5, jitterMs: 5, lossRate: 0 },
       storageNodes: 3,
-      repairIntervalMs: 0,
       dlfs: { replicas: 2 },
-      clients: 8,
     });
     validators = run.cluster.running().map(({ node }) => node);
     const shardUp = () => validators.every((n) => (n.runtime(1, 0)?.chain.finalizedHeight() ?? 0) >= 2);
