@@ -2,6 +2,7 @@ import type { Committee, ConsensusPlugin, ShardChain, SubmitResult } from "@vsha
 import type { SignedTx, WireTx } from "@vshard/types";
 import type { FastifyReply, FastifyRequest, FastifySchema } from "fastify";
 import type { NodeMetrics } from "../metrics.ts";
+import type { P2pView } from "../network/libp2p/p2pView.ts";
 import type { DlfsView } from "./dlfsView.ts";
 import type { NetworkView } from "./networkView.ts";
 
@@ -19,6 +20,8 @@ export interface ApiContext {
   limits: ApiLimits;
   /** The node's DLFS side (stats, proofs); absent when no storage nodes are configured. */
   dlfs?: DlfsView | null;
+  /** The node's libp2p endpoint; absent on the simulated network. */
+  p2p?: P2pView | null;
 }
 
 /** Limits of the HTTP API. */

@@ -14,6 +14,7 @@ import { epochRoutes } from "./routes/epochRoutes.ts";
 import { eventRoutes } from "./routes/eventRoutes.ts";
 import { networkRoutes } from "./routes/networkRoutes.ts";
 import { nodeRoutes } from "./routes/nodeRoutes.ts";
+import { p2pRoutes } from "./routes/p2pRoutes.ts";
 import { recordRoutes } from "./routes/recordRoutes.ts";
 import { shardRoutes } from "./routes/shardRoutes.ts";
 import { smallbankRoutes } from "./routes/smallbankRoutes.ts";
@@ -59,6 +60,7 @@ export function createApiServer(ctx: ApiContext, logger: Logger, version: string
     ...crossShardRoutes(ctx),
     ...carRoutes(ctx),
     ...dlfsRoutes(ctx.dlfs ?? null),
+    ...p2pRoutes(ctx.p2p ?? null),
   ];
   const app = buildApiApp(routes, ctx, logger, version);
   app.addHook("onClose", async () => {

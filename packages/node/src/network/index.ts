@@ -1,3 +1,7 @@
+export * from "./libp2p/p2pCounters.ts";
+export * from "./libp2p/p2pView.ts";
+export * from "./libp2p/peerGuard.ts";
+export * from "./libp2p/wireTopics.ts";
 export * from "./networkError.ts";
 export * from "./realTimeScheduler.ts";
 export * from "./scheduler.ts";

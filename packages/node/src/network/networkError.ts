@@ -13,7 +13,11 @@ export type NetworkErrorCode =
   /** A `run*` call while another one is still running (they would interleave events). */
   | "NETWORK_ERROR_REENTRANT_RUN"
   /** Too many events at one virtual instant: something reschedules itself with no delay forever. */
-  | "NETWORK_ERROR_LIVELOCK";
+  | "NETWORK_ERROR_LIVELOCK"
+  /** A direct message from a peer that is not a well-formed frame (libp2p transport). */
+  | "NETWORK_ERROR_BAD_FRAME"
+  /** The libp2p endpoint could not start (a listen address taken or malformed, a bad bootstrap address). */
+  | "NETWORK_ERROR_P2P_START";
 
 /** An error of the network layer; `detail` names the option, peer or instant at fault. */
 export class NetworkError extends LedgerError<{ code: NetworkErrorCode; detail: string }> {}

@@ -1,10 +1,21 @@
 import type { ConsensusChannel } from "@vshard/engine";
+import type { PeerOffence } from "./libp2p/peerGuard.ts";
+
+/**
+ * What a handler found wrong with a message, when it was the sender's fault: the message is not relayed and the
+ * sender's score drops (libp2p). Handlers return nothing for messages that are fine or merely useless (a tx already
+ * known, a vote for an old round).
+ */
+export type MessageVerdict = PeerOffence;
 
 /**
  * Called with each message of a topic. It returns the promise of all the work it starts (the simulator awaits it
  * before the next event) and never waits for a network reply: replies are separate messages.
  */
-export type MessageHandler = (from: string, data: Uint8Array) => void | Promise<void>;
+export type MessageHandler = (
+  from: string,
+  data: Uint8Array,
+) => void | MessageVerdict | Promise<void> | Promise<MessageVerdict | undefined>;
 
 /**
  * A node's view of the network, by topic: the simulated network implements it now, libp2p later. Delivery is
@@ -21,8 +32,8 @@ export interface Transport {
   subscribe(topic: string, handler: MessageHandler): () => void;
   /** Peers currently reachable. */
   peers(): string[];
-  /** Leaves the network: nothing more is sent or delivered. */
-  close(): void;
+  /** Leaves the network: nothing more is sent or delivered (a real network's sockets are closed when it resolves). */
+  close(): void | Promise<void>;
 }
 
 /** A consensus plugin's channel over a transport: message kind `k` travels on topic `${topicPrefix}/${k}`. */

@@ -15,7 +15,9 @@ import { trackCrossShardMetrics } from "../crossShard/crossShardMetrics.ts";
 import { ChainNodeDlfs } from "../dlfs/chainNodeDlfs.ts";
 import { StorageDirectory, type StorageMembership } from "../dlfs/storageMembership.ts";
 import { createNodeMetrics, type NodeMetrics } from "../metrics.ts";
+import { isP2pView } from "../network/libp2p/p2pView.ts";
 import type { Transport } from "../network/transport.ts";
+import { trackP2p } from "../p2pMetrics.ts";
 import { anchorOwnBlocks, createAnchorVerifier } from "./anchoring.ts";
 import { AnchorSweeper } from "./anchorSweeper.ts";
 import { trackChainMetrics } from "./chainMetrics.ts";
@@ -205,6 +207,7 @@ export class NetworkNode {
   /** Starts the main chain, the worker shards already fixed, epoch participation and the API. */
   async start(): Promise<string> {
     trackChainMetrics(this.metrics, this.main);
+    if (isP2pView(this.parts.transport)) trackP2p(this.metrics, this.parts.transport);
     this.unsubscribes.push(trackCrossShardMetrics(this.metrics, networkViewOf(this), this.main));
     await this.main.start();
     this.dlfs?.watch(this.main.chain);
@@ -231,6 +234,7 @@ export class NetworkNode {
           metrics: this.metrics,
           limits: api,
           dlfs: this.dlfs,
+          p2p: isP2pView(this.parts.transport) ? this.parts.transport : null,
         },
         this.logger.child({ module: "api" }),
         VSHARD_VERSION,
@@ -272,7 +276,7 @@ export class NetworkNode {
       await this.participant.idle();
       await Promise.all([...this.workers.values()].map((w) => w.stop()));
       await this.main.stop();
-      this.parts.transport?.close();
+      await this.parts.transport?.close();
       await this.parts.resources.close();
       this.logger.info({ height: this.main.chain.head().height }, "network node stopped");
     })();

@@ -1,6 +1,15 @@
 import type { Logger, ShardChain, SubmitResult } from "@vshard/engine";
 import { decodeTxSubmission, encodeTxBatch, type SignedTx, type WireTx } from "@vshard/types";
-import type { Transport } from "../network/transport.ts";
+import type { MessageVerdict, Transport } from "../network/transport.ts";
+
+/** Refusals that only a faulty or malicious sender causes: an honest node relays only txs it admitted itself. */
+const SENDER_FAULTS: Partial<Record<string, MessageVerdict>> = {
+  TX_ERROR_BAD_SIGNATURE: "bad-signature",
+  TX_ERROR_WRONG_CHAIN: "wrong-topic",
+  TX_ERROR_WRONG_SHARD: "wrong-topic",
+  TX_ERROR_BAD_PAYLOAD: "malformed",
+  TX_ERROR_TOO_LARGE: "oversized",
+};
 
 /**
  * Spreads the transactions a node admits to the other nodes of its shard, so that whichever node proposes next has
@@ -37,15 +46,21 @@ export class TxGossip {
     return results;
   }
 
-  private async onGossip(from: string, data: Uint8Array): Promise<void> {
+  /** Admits a peer's batch; says what the sender did wrong when a refusal can only be its fault. */
+  private async onGossip(from: string, data: Uint8Array): Promise<MessageVerdict | undefined> {
     let txs: WireTx[];
     try {
       txs = decodeTxSubmission(data).txs;
     } catch (err) {
       this.logger.debug({ from, err }, "tx gossip: malformed batch dropped");
-      return;
+      return "malformed";
     }
-    // Refusals are normal here (a tx already included, a nonce another node saw first): nothing to report.
-    await this.chain.submitTxs(txs);
+    // Other refusals are normal here (a tx already included, a nonce another node saw first): nothing to report.
+    const results = await this.chain.submitTxs(txs);
+    for (const r of results) {
+      const fault = r.ok ? undefined : SENDER_FAULTS[r.error.code];
+      if (fault) return fault;
+    }
+    return undefined;
   }
 }

@@ -144,7 +144,7 @@ export class VshardNode {
       const { api, transport, resources } = this.parts;
       await api?.close();
       await this.runtime.stop();
-      transport?.close();
+      await transport?.close();
       await resources.close();
       this.logger.info({ height: this.chain.head().height }, "node stopped");
     })();

@@ -35,7 +35,7 @@ describe("consensusChannelOf", () => {
     const channel = consensusChannelOf(transport, "vshard/main/0");
     channel.publish("vote", new Uint8Array(3));
     channel.send("peer1", "sync", new Uint8Array(1));
-    const handler: MessageHandler = () => {};
+    const handler = () => {};
     const unsubscribe = channel.subscribe("proposal", handler);
     unsubscribe();
     expect(transport.calls).toEqual([
