@@ -1,15 +1,28 @@
 import { ed25519KeyPairFromSeed } from "@vshard/crypto";
 import { nullLogger } from "@vshard/engine";
 import { afterEach, describe, expect, it } from "vitest";
-import { createLibp2pTransport, type Libp2pTransport, peerIdOfPublicKey } from "../../src/network/libp2p/index.ts";
+import {
+  createLibp2pTransport,
+  type Libp2pTransport,
+  peerIdOfPublicKey,
+} from "../../src/network/libp2p/index.ts";
 import type { MessageHandler } from "../../src/network/transport.ts";
 
 const keys = (n: number) => ed25519KeyPairFromSeed(new Uint8Array(32).fill(n));
 const open: Libp2pTransport[] = [];
 
-async function start(n: number, bootstrap: string[] = [], maxMessageBytes?: number): Promise<Libp2pTransport> {
+async function start(
+  n: number,
+  bootstrap: string[] = [],
+  maxMessageBytes?: number,
+): Promise<Libp2pTransport> {
   const t = await createLibp2pTransport(
-    { listen: ["/ip4/127.0.0.1/tcp/0"], bootstrap, networkId: "test", ...(maxMessageBytes ? { maxMessageBytes } : {}) },
+    {
+      listen: ["/ip4/127.0.0.1/tcp/0"],
+      bootstrap,
+      networkId: "test",
+      ...(maxMessageBytes ? { maxMessageBytes } : {}),
+    },
     { keys: keys(n), logger: nullLogger },
   );
   open.push(t);
