@@ -6,6 +6,7 @@ import type {
   ConsensusPlugin,
   Evidence,
   Logger,
+  PeerFault,
 } from "@vshard/engine";
 import type { Header } from "@vshard/types";
 import { BlockSync, defaultBlockSyncOptions } from "../sync/blockSync.ts";
@@ -157,11 +158,15 @@ export class BftConsensus implements ConsensusPlugin {
     return this.stats.status(this.current.state);
   }
 
-  private enqueue(task: () => Promise<void>): Promise<void> {
+  /** Runs `task` after every task queued before it; resolves with its result (undefined if it failed or we stopped). */
+  private enqueue<T>(task: () => Promise<T>): Promise<T | undefined> {
     const run = this.queue
       .then(() => (this.running ? task() : undefined))
-      .catch((err) => this.logger.error({ err }, "bft: task failed"));
-    this.queue = run;
+      .catch((err) => {
+        this.logger.error({ err }, "bft: task failed");
+        return undefined;
+      });
+    this.queue = run.then(() => undefined);
     return run;
   }
 
@@ -195,7 +200,9 @@ export class BftConsensus implements ConsensusPlugin {
         return app.prepareProposal({ proposer: keys.ed25519.publicKey, time, epoch: committee.epoch });
       },
       setTimer: (ms, task) => this.setTimer(ms, task),
-      feedPolkaVote: (from, data, polka) => this.handle(BFT_VOTE, from, data, false, polka),
+      feedPolkaVote: async (from, data, polka) => {
+        await this.handle(BFT_VOTE, from, data, false, polka);
+      },
       addEvidence: (e) => this.stats.recordEvidence(this.evidenceLog, e),
       onCommitted: () => this.enterHeight(app.head().height + 1, this.opts.blockIntervalMs),
     });
@@ -226,13 +233,19 @@ export class BftConsensus implements ConsensusPlugin {
     data: Uint8Array,
     replayed: boolean,
     polka?: { round: number; hash: string },
-  ): Promise<void> {
+  ): Promise<PeerFault | undefined> {
     const m = this.check.decode(kind, data);
-    if (!m) return this.logger.debug({ from, kind }, "bft: malformed message dropped");
+    if (m === "malformed") {
+      this.logger.debug({ from, kind }, "bft: malformed message dropped");
+      return "malformed";
+    }
+    if (!m) return;
     const { height, state } = this.current;
     if (m.height < height) return;
-    if (m.height > height + defaultFutureMessagesOptions.heightsAhead)
-      return this.sync.observe(from, m.height - 1);
+    if (m.height > height + defaultFutureMessagesOptions.heightsAhead) {
+      this.sync.observe(from, m.height - 1);
+      return;
+    }
     if (m.height === height ? !state.accepts(m.round) : m.round > MAX_ROUNDS_AHEAD) return;
     if (polka) {
       const matches = m.kind === "vote" && m.vote.type === VoteType.Prevote && m.height === height;
@@ -240,10 +253,15 @@ export class BftConsensus implements ConsensusPlugin {
       if (state.votesAt(m.round, VoteType.Prevote)?.has(m.signer, m.hash)) return;
     }
     if (!replayed && !this.check.seen(m)) {
-      if (!this.check.verify(m))
-        return this.logger.debug({ from, kind }, "bft: bad signature, message dropped");
+      if (!this.check.verify(m)) {
+        this.logger.debug({ from, kind }, "bft: bad signature, message dropped");
+        return "bad-signature";
+      }
     } else if (!replayed && !polka) return; // a copy of a message already handled
-    if (m.height > height) return this.keepForLater(m, kind, from, data);
+    if (m.height > height) {
+      this.keepForLater(m, kind, from, data);
+      return;
+    }
     this.check.remember(m);
     if (m.kind === "proposal") await this.current.onProposal(m, from, data);
     else await this.current.onVote(m, data, polka !== undefined);

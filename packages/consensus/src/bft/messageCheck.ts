@@ -49,8 +49,11 @@ export class MessageCheck {
     private readonly chain: BftChain,
   ) {}
 
-  /** The message in `data` of channel kind `kind`, or null if it is malformed or names no member. */
-  decode(kind: string, data: Uint8Array): BftMessage | null {
+  /**
+   * The message in `data` of channel kind `kind`; `malformed` if the bytes decode as no bft message; null if it names
+   * no member of this committee (an honest node a committee ahead, at an epoch change, may send such).
+   */
+  decode(kind: string, data: Uint8Array): BftMessage | "malformed" | null {
     const n = this.committee.members.length;
     try {
       if (kind === BFT_PROPOSAL) {
@@ -66,7 +69,7 @@ export class MessageCheck {
         return { kind: "vote", height, round, signer: vote.voter, hash: bytesToHex(vote.blockHash), vote };
       }
     } catch {
-      return null;
+      return "malformed";
     }
     return null;
   }

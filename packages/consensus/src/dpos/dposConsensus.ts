@@ -1,5 +1,5 @@
 import { bytesEqual, bytesToHex, ed25519Verify } from "@vshard/crypto";
-import type { AssembledBlock, ConsensusContext, ConsensusPlugin, Evidence } from "@vshard/engine";
+import type { AssembledBlock, ConsensusContext, ConsensusPlugin, Evidence, PeerFault } from "@vshard/engine";
 import { type Block, decodeBlock, encodeBlock, type Header, headerHash } from "@vshard/types";
 import { BlockSync, defaultBlockSyncOptions } from "../sync/blockSync.ts";
 import { BlockProducer } from "./blockProducer.ts";
@@ -150,11 +150,15 @@ export class DposConsensus implements ConsensusPlugin {
   }
 
   /** Runs `task` after every task before it; resolves when it is done (errors are logged, never thrown). */
-  private enqueue(task: () => Promise<void>): Promise<void> {
+  /** Runs `task` after every task queued before it; resolves with its result (undefined if it failed or we stopped). */
+  private enqueue<T>(task: () => Promise<T>): Promise<T | undefined> {
     const run = this.queue
       .then(() => (this.running ? task() : undefined))
-      .catch((err) => this.ctx.logger.error({ err }, "dpos: task failed"));
-    this.queue = run;
+      .catch((err) => {
+        this.ctx.logger.error({ err }, "dpos: task failed");
+        return undefined;
+      });
+    this.queue = run.then(() => undefined);
     return run;
   }
 
@@ -204,14 +208,14 @@ export class DposConsensus implements ConsensusPlugin {
     await this.advanceFinality();
   }
 
-  private async onMessage(from: string, data: Uint8Array): Promise<void> {
+  private async onMessage(from: string, data: Uint8Array): Promise<PeerFault | undefined> {
     let block: Block;
     try {
       block = decodeBlock(data);
     } catch (err) {
       this.ctx.logger.debug({ from, err }, "dpos: malformed block dropped");
       this.stats.received(false);
-      return;
+      return "malformed";
     }
     await this.receive({ from, block, bytes: data });
   }

@@ -40,7 +40,7 @@ export class HandPlayed {
     for (const kind of [BFT_PROPOSAL, BFT_VOTE])
       spy.subscribe(kind, (from, data) => {
         const m = from === node.id ? check.decode(kind, data) : null;
-        if (m) this.sent.push(m);
+        if (m && m !== "malformed") this.sent.push(m);
       });
   }
 

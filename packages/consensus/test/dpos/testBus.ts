@@ -1,6 +1,6 @@
-import type { Clock, ConsensusChannel } from "@vshard/engine";
+import type { ChannelHandler, Clock, ConsensusChannel } from "@vshard/engine";
 
-type Handler = (from: string, data: Uint8Array) => void | Promise<void>;
+type Handler = ChannelHandler;
 
 interface Timer {
   at: number;

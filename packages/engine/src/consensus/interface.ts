@@ -65,6 +65,18 @@ export interface Committee {
 }
 
 /**
+ * What a received message shows its sender did wrong (the network lowers the sender's score and does not relay the
+ * message). Only for faults an honest sender never commits: undecodable bytes, a signature that does not verify.
+ */
+export type PeerFault = "malformed" | "oversized" | "wrong-topic" | "bad-signature";
+
+/** A channel handler: the promise of the work it starts, and a fault of the sender if it found one. */
+export type ChannelHandler = (
+  from: string,
+  data: Uint8Array,
+) => void | PeerFault | Promise<void> | Promise<PeerFault | undefined>;
+
+/**
  * A plugin's view of its shard's message topic. Messages are opaque bytes; `kind` names a sub-topic (proposal, vote,
  * sync...). Handlers return the promise of the work they start (see `Clock`); delivery is unreliable and unordered.
  */
@@ -73,7 +85,7 @@ export interface ConsensusChannel {
   publish(kind: string, data: Uint8Array): void;
   /** Sends to one peer. */
   send(peer: string, kind: string, data: Uint8Array): void;
-  subscribe(kind: string, handler: (from: string, data: Uint8Array) => void | Promise<void>): () => void;
+  subscribe(kind: string, handler: ChannelHandler): () => void;
 }
 
 /** Everything a plugin is given. */

@@ -1,21 +1,17 @@
-import type { ConsensusChannel } from "@vshard/engine";
-import type { PeerOffence } from "./libp2p/peerGuard.ts";
+import type { ChannelHandler, ConsensusChannel, PeerFault } from "@vshard/engine";
 
 /**
  * What a handler found wrong with a message, when it was the sender's fault: the message is not relayed and the
  * sender's score drops (libp2p). Handlers return nothing for messages that are fine or merely useless (a tx already
  * known, a vote for an old round).
  */
-export type MessageVerdict = PeerOffence;
+export type MessageVerdict = PeerFault;
 
 /**
  * Called with each message of a topic. It returns the promise of all the work it starts (the simulator awaits it
  * before the next event) and never waits for a network reply: replies are separate messages.
  */
-export type MessageHandler = (
-  from: string,
-  data: Uint8Array,
-) => void | MessageVerdict | Promise<void> | Promise<MessageVerdict | undefined>;
+export type MessageHandler = ChannelHandler;
 
 /**
  * A node's view of the network, by topic: the simulated network implements it now, libp2p later. Delivery is

@@ -264,20 +264,18 @@ export class Libp2pTransport implements Transport, P2pView {
     const topic = transportTopicOf(this.opts.networkId, msg.topic);
     // Unsubscribed a moment ago: nobody's fault.
     if (topic !== null && !this.subs.has(topic)) return report(TopicValidatorResult.Ignore);
+    // Gossip is signed by its author (StrictSign): the author answers for what it wrote, not a peer relaying it
+    // (honest relays pass on only what they accepted, yet they cannot check everything, e.g. votes for future heights).
+    const author = msg.type === "signed" ? msg.from.toString() : source;
     const offence: MessageVerdict | undefined =
       topic === null
         ? "wrong-topic"
         : msg.data.length > this.maxBytes
           ? "oversized"
-          : await this.deliver(
-              topic,
-              msg.type === "signed" ? msg.from.toString() : source,
-              msg.data,
-              "gossip",
-            );
+          : await this.deliver(topic, author, msg.data, "gossip");
     if (offence === undefined) return report(TopicValidatorResult.Accept);
     report(TopicValidatorResult.Reject);
-    this.penalise(source, offence);
+    this.penalise(author, offence);
   }
 
   private async onDirect(kind: string, stream: Stream, from: string): Promise<void> {

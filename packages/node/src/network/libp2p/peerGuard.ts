@@ -1,5 +1,7 @@
+import type { PeerFault } from "@vshard/engine";
+
 /** What a peer did wrong: each lowers its score by {@link OFFENCE_PENALTY}. */
-export type PeerOffence = "malformed" | "oversized" | "wrong-topic" | "bad-signature";
+export type PeerOffence = PeerFault;
 
 /** Every offence, for metrics and reports. */
 export const PEER_OFFENCES: readonly PeerOffence[] = [
