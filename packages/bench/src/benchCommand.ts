@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { readKeyFile } from "@vshard/node";
+import { ApiClient, readKeyFile } from "@vshard/node";
 import type { Command } from "commander";
 import { BENCH_CHAIN_ID } from "./benchChainSchema.ts";
 import type { BenchRunResult, SweepPoint } from "./benchResult.ts";
@@ -151,6 +151,9 @@ export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
     throw new Error(
       "--funder-key needs --url (a node the harness starts funds the accounts itself, at genesis or from its faucet)",
     );
+  // A node given by URL is driven on its default chain: chain 1 of a single-chain devnet, the main chain of a network
+  // node (whose worker shards take only their home accounts' txs; the faucet is funded on the main chain too).
+  const urlChain = o.url ? await new ApiClient(o.url).head() : null;
   const threads = availableParallelism();
   log(`measuring this machine's ed25519 verify rate on ${threads} cores ...`);
   const verifyRatePerSecond = await measureVerifyRate(1, threads);
@@ -167,8 +170,8 @@ export async function runLoadBench(o: LoadBenchCliOptions): Promise<boolean> {
       workload: createWorkload(o.workload, {
         accounts: o.accounts,
         seed: o.seed + seedOffset,
-        chainId: "shards" in launch ? BENCH_CHAIN_ID : 1,
-        shard: 0,
+        chainId: "shards" in launch ? BENCH_CHAIN_ID : (urlChain?.chainId ?? 1),
+        shard: urlChain?.shard ?? 0,
         ...("shards" in launch ? { shards: launch.shards, crossShard } : {}),
         zipf: o.zipf,
         hotspot: o.hotspot,

@@ -5,6 +5,7 @@ import { startClusterDevnet } from "../runtime/clusterDevnet.ts";
 import { startDevnet } from "../runtime/devnet.ts";
 import { startNetworkDevnet } from "../runtime/networkDevnet.ts";
 import { intOption } from "./options.ts";
+import { runProcessDevnet } from "./processDevnetCommand.ts";
 
 /** How often the devnet prints a progress line. */
 const PROGRESS_INTERVAL_MS = 5_000;
@@ -17,7 +18,22 @@ export function registerDevnetCommand(program: Command): void {
       "start a local devnet: by default a sharded network (main chain + worker chains from --chain schemas, one node " +
         "per validator); --consensus solo runs one single-chain node, --consensus bft|dpos --nodes N one chain's cluster",
     )
-    .option("--nodes <n>", "nodes of a single-chain cluster (with --consensus bft|dpos)", intOption, 1)
+    .option(
+      "--nodes <n>",
+      "nodes of a single-chain cluster (with --consensus bft|dpos), or of the network with --processes (default 4)",
+      intOption,
+      1,
+    )
+    .option(
+      "--processes",
+      "network: one OS process per node (`vshard node`) over libp2p on --host, supervised (an exited node restarts)",
+    )
+    .option(
+      "--p2p-port <port>",
+      "network with --processes: node i's libp2p port is port + i (0: any free port)",
+      intOption,
+      7800,
+    )
     .option("--consensus <plugin>", "single-chain devnet instead of the network: solo | bft | dpos")
     .option("--validators <n>", "network: validators, one node each", intOption, 8)
     .option(
@@ -54,7 +70,8 @@ export function registerDevnetCommand(program: Command): void {
       "debug | info | warn | error | silent (logs go to <data-dir>/node.log)",
       "info",
     )
-    .action(async (o) => {
+    .action(async (o, command: Command) => {
+      if (o.processes) return runProcessDevnet(o, command, chainsOf(o));
       if (o.consensus === undefined) return runNetworkDevnet(o);
       if (o.nodes !== 1 || o.consensus !== "solo") return runClusterDevnet(o);
       const dataDir = resolve(o.dataDir);
@@ -136,10 +153,15 @@ function collect(value: string, previous: string[]): string[] {
 /** The example worker chain `npm start` registers when no --chain is given. */
 const DEFAULT_CHAIN_SCHEMA = "examples/gpu-rental.json";
 
+/** The --chain schemas, or the default worker chain. */
+function chainsOf(o: Record<string, unknown>): string[] {
+  return (o.chain as string[]).length > 0 ? (o.chain as string[]) : [DEFAULT_CHAIN_SCHEMA];
+}
+
 /** `vshard devnet` (what `npm start` runs): a sharded network in one process, one API per validator node. */
 async function runNetworkDevnet(o: Record<string, unknown>): Promise<void> {
   const dataDir = resolve(o.dataDir as string);
-  const chains = (o.chain as string[]).length > 0 ? (o.chain as string[]) : [DEFAULT_CHAIN_SCHEMA];
+  const chains = chainsOf(o);
   const devnet = await startNetworkDevnet({
     dataDir,
     host: o.host as string,
@@ -199,7 +221,7 @@ async function runNetworkDevnet(o: Record<string, unknown>): Promise<void> {
 }
 
 /** On SIGINT or SIGTERM: stops the progress lines, runs `stop`, exits 0 (1 if stopping failed). */
-function stopOnSignal(progress: NodeJS.Timeout, message: string, stop: () => Promise<void>): void {
+export function stopOnSignal(progress: NodeJS.Timeout, message: string, stop: () => Promise<void>): void {
   const shutdown = (signal: string) => {
     clearInterval(progress);
     console.log(`${signal}: ${message}`);

@@ -6,6 +6,7 @@ import { registerChainCommand } from "./chainCommand.ts";
 import { registerCommitteesCommand } from "./committeesCommand.ts";
 import { registerDevnetCommand } from "./devnetCommand.ts";
 import { registerKeysCommand } from "./keysCommand.ts";
+import { registerNodeCommand } from "./nodeCommand.ts";
 import { registerRecordCommand } from "./recordCommand.ts";
 import { registerRelayCommand } from "./relayCommand.ts";
 import { registerStatusCommand } from "./statusCommand.ts";
@@ -17,6 +18,7 @@ export function createProgram(): Command {
     .version(VSHARD_VERSION)
     .description("vshard: a sharded ledger engine with pluggable consensus");
   registerDevnetCommand(program);
+  registerNodeCommand(program);
   registerKeysCommand(program);
   registerTransferCommand(program);
   registerChainCommand(program);

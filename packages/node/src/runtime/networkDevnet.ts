@@ -39,8 +39,12 @@ export interface NetworkDevnetOptions {
   lightNodes: number;
 }
 
-/** What a network devnet folder remembers so that a restart resumes the same network. */
-interface NetworkDevnetConfig {
+/**
+ * What a network devnet folder remembers so that a restart resumes the same network (`network.json`). A process
+ * devnet's file (see networkFile.ts) also fixes the committees' size and the DLFS copies, and lists the faucet in
+ * `accounts`; the in-process devnet takes those from its options and funds its faucet itself.
+ */
+export interface NetworkDevnetConfig {
   validators: number;
   seed: number;
   genesisTime: number;
@@ -53,9 +57,12 @@ interface NetworkDevnetConfig {
    * beforehand, e.g. by the benchmark, lists its clients here).
    */
   accounts?: Array<{ address: string; balance: string }>;
+  witnessesPerCommittee?: number;
+  replicas?: number;
 }
 
-async function readSchemaFile(path: string): Promise<unknown> {
+/** Reads a worker-chain schema file and checks it; errors name the file. */
+export async function readSchemaFile(path: string): Promise<unknown> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(path, "utf8"));
@@ -70,7 +77,15 @@ async function readSchemaFile(path: string): Promise<unknown> {
   return json;
 }
 
-async function loadConfig(path: string, opts: NetworkDevnetOptions): Promise<NetworkDevnetConfig> {
+/**
+ * Reads a devnet's `network.json`, or on the first start makes one (a fresh seed, genesis time now, the schemas read
+ * from `opts.chains`, then the `fresh` fields) and writes it. A file of another validator count is an error naming it.
+ */
+export async function loadNetworkDevnetConfig(
+  path: string,
+  opts: Pick<NetworkDevnetOptions, "validators" | "epochBlocks" | "blockIntervalMs" | "chains">,
+  fresh: Partial<NetworkDevnetConfig> = {},
+): Promise<NetworkDevnetConfig> {
   if (existsSync(path)) {
     const config = JSON.parse(await readFile(path, "utf8")) as NetworkDevnetConfig;
     if (config.validators !== opts.validators)
@@ -87,6 +102,7 @@ async function loadConfig(path: string, opts: NetworkDevnetOptions): Promise<Net
     epochBlocks: opts.epochBlocks,
     blockIntervalMs: opts.blockIntervalMs,
     chains: await Promise.all(opts.chains.map(readSchemaFile)),
+    ...fresh,
   };
   await writeFile(path, `${JSON.stringify(config, null, 2)}\n`);
   return config;
@@ -122,7 +138,15 @@ export function devnetTakeoverLines(
  */
 export async function startNetworkDevnet(opts: NetworkDevnetOptions) {
   const folder = await openDevnetFolder(opts);
-  const config = await loadConfig(join(opts.dataDir, "network.json"), opts);
+  const configPath = join(opts.dataDir, "network.json");
+  const config = await loadNetworkDevnetConfig(configPath, opts);
+  // Its accounts list the faucet already: funding it again here would make another genesis.
+  if (config.witnessesPerCommittee !== undefined) {
+    await folder.verifier?.close();
+    throw new Error(
+      `${configPath} holds a network of separate processes: run it with \`vshard devnet --processes\` or use another --data-dir`,
+    );
+  }
   const { faucetKeyPath, logger, verifier } = folder;
   const cluster = NetworkCluster.create(
     {
