@@ -8,6 +8,12 @@ const VSHARD_BIN = fileURLToPath(new URL("../../bin/vshard.js", import.meta.url)
 /** Pause before a node that exited is started again: long enough for its ports to be free, short for a test. */
 export const RESTART_DELAY_MS = 1_000;
 
+/** A node that exits this soon after it started failed to start (a bad config, a port taken), not crashed. */
+const FAILED_START_MS = 10_000;
+
+/** Failed starts in a row after which the supervisor gives up instead of restarting for ever. */
+const MAX_FAILED_STARTS = 3;
+
 /** How long a node gets to stop after SIGTERM before it is killed (it finishes its block and closes its database). */
 const STOP_GRACE_MS = 30_000;
 
@@ -22,6 +28,7 @@ export class NodeSupervisor {
   private exited: Promise<void> = Promise.resolve();
   private restartTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private failedStarts = 0;
   /** How many times the node was started again after exiting. */
   restarts = 0;
 
@@ -50,6 +57,7 @@ export class NodeSupervisor {
       closeSync(out);
     }
     this.child = child;
+    const startedAt = Date.now();
     this.exited = new Promise((resolve) => {
       child.once("exit", (code, signal) => {
         this.child = null;
@@ -57,6 +65,14 @@ export class NodeSupervisor {
         const how = signal ?? `code ${code}`;
         onExit?.(how);
         if (this.stopped) return;
+        this.failedStarts = Date.now() - startedAt < FAILED_START_MS ? this.failedStarts + 1 : 0;
+        if (this.failedStarts >= MAX_FAILED_STARTS) {
+          this.modules.log(
+            `${this.opts.name} exited (${how}) ${MAX_FAILED_STARTS} times within ${FAILED_START_MS / 1000} s of ` +
+              `starting: not restarting it (see ${this.opts.stdoutPath})`,
+          );
+          return;
+        }
         this.modules.log(`${this.opts.name} exited (${how}), restarting`);
         this.restartTimer = setTimeout(() => {
           this.restartTimer = null;
