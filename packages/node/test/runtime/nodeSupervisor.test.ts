@@ -1,21 +1,21 @@
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tempDir } from "../../../../test/helpers/testNetwork.ts";
 import { NodeSupervisor } from "../../src/runtime/nodeSupervisor.ts";
 
 describe("NodeSupervisor", () => {
   it("gives up on a node that fails as it starts, saying where its output is", async () => {
-    const dir = await tempDir("supervisor");
+    const dir = await mkdtemp(join(tmpdir(), "vshard-supervisor-"));
     try {
       const lines: string[] = [];
       let gaveUp!: () => void;
       const done = new Promise<void>((resolve) => {
         gaveUp = resolve;
       });
-      const stdoutPath = join(dir.path, "stdout.log");
+      const stdoutPath = join(dir, "stdout.log");
       const supervisor = new NodeSupervisor(
-        { name: "node-9", configPath: join(dir.path, "missing.json"), stdoutPath },
+        { name: "node-9", configPath: join(dir, "missing.json"), stdoutPath },
         {
           log: (line) => {
             lines.push(line);
@@ -35,7 +35,7 @@ describe("NodeSupervisor", () => {
       expect(await readFile(stdoutPath, "utf8")).toContain("missing.json");
       await supervisor.stop();
     } finally {
-      await dir.cleanup();
+      await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });
