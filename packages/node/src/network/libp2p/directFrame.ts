@@ -4,7 +4,8 @@ import { NetworkError } from "../networkError.ts";
 export const MAX_TOPIC_BYTES = 256;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the topic (by default the decoder strips it, and the topic would change).
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** One direct message on a stream: u16 topic length, the topic in UTF-8, then the data. */
 export function encodeDirectFrame(topic: string, data: Uint8Array): Uint8Array {

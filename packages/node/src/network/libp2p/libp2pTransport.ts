@@ -1,4 +1,5 @@
 import "./polyfill.ts";
+import { setMaxListeners } from "node:events";
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { type GossipSub, type GossipsubMessage, gossipsub, TopicValidatorResult } from "@libp2p/gossipsub";
@@ -295,6 +296,8 @@ export class Libp2pTransport implements Transport, P2pView {
       this.logger.debug({ from, err: (err as Error).message }, "direct stream failed");
       return;
     }
+    // An empty stream is a sender that went away before writing (a node shutting down): nobody's fault.
+    if (size === 0) return;
     let frame: { topic: string; data: Uint8Array };
     try {
       frame = decodeDirectFrame(concat(parts, size));
@@ -334,6 +337,8 @@ export class Libp2pTransport implements Transport, P2pView {
   private async sendDirect(peer: string, topic: string, data: Uint8Array): Promise<void> {
     const protocol = directProtocolOf(this.opts.networkId, directKindOf(topic));
     const signal = AbortSignal.timeout(SEND_TIMEOUT_MS);
+    // libp2p's dial adds a listener per step on this one signal: more than Node's default warning threshold of 10.
+    setMaxListeners(64, signal);
     const stream = await this.node.dialProtocol(peerIdFromString(peer), protocol, { signal });
     if (!stream.send(encodeDirectFrame(topic, data))) await stream.onDrain({ signal });
     await stream.close({ signal });
