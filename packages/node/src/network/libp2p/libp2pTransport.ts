@@ -1,24 +1,23 @@
 import "./polyfill.ts";
 import { setMaxListeners } from "node:events";
-import { noise } from "@chainsafe/libp2p-noise";
-import { yamux } from "@chainsafe/libp2p-yamux";
-import { type GossipSub, type GossipsubMessage, gossipsub, TopicValidatorResult } from "@libp2p/gossipsub";
-import { identify } from "@libp2p/identify";
-import type { Libp2p, PeerId, Stream } from "@libp2p/interface";
+import { type GossipsubMessage, TopicValidatorResult } from "@libp2p/gossipsub";
+import type { Stream } from "@libp2p/interface";
 import { peerIdFromString } from "@libp2p/peer-id";
-import { tcp } from "@libp2p/tcp";
-import { multiaddr } from "@multiformats/multiaddr";
-import type { Ed25519KeyPair } from "@vshard/crypto";
+import { concatBytes, type Ed25519KeyPair } from "@vshard/crypto";
 import type { Logger } from "@vshard/engine";
-import { createLibp2p } from "libp2p";
-import { NetworkError } from "../networkError.ts";
 import type { Subscription } from "../simTransport.ts";
 import type { MessageHandler, MessageVerdict, Transport } from "../transport.ts";
 import { decodeDirectFrame, encodeDirectFrame } from "./directFrame.ts";
+import {
+  type BootstrapPeer,
+  createLibp2pNode,
+  type GossipSubControl,
+  type Libp2pNode,
+  parseBootstrap,
+} from "./libp2pNode.ts";
 import { P2pCounters, type P2pStats } from "./p2pCounters.ts";
 import type { P2pPeerView, P2pView } from "./p2pView.ts";
 import { defaultPeerGuardOptions, PeerGuard, type PeerGuardOptions, type PeerOffence } from "./peerGuard.ts";
-import { libp2pPrivateKeyOf } from "./peerIdentity.ts";
 import {
   directKindOf,
   directProtocolOf,
@@ -51,14 +50,6 @@ const REDIAL_MS = 2_000;
 /** A direct message that cannot reach its peer in this time is dropped (delivery is unreliable anyway). */
 const SEND_TIMEOUT_MS = 5_000;
 
-/** The gossipsub methods this transport uses beyond its typed interface (the class has them). */
-interface GossipSubControl extends GossipSub {
-  reportMessageValidationResult(msgId: string, propagationSource: string, result: TopicValidatorResult): void;
-  getScore(peerId: string): number;
-}
-
-type Node = Libp2p<{ identify: unknown; pubsub: GossipSub }>;
-
 /**
  * The `Transport` of a node in its own process: libp2p over TCP with noise encryption and yamux, identify, gossipsub
  * with one topic per (chain, shard, message kind) for what is published, and request/response stream protocols for
@@ -76,7 +67,7 @@ export class Libp2pTransport implements Transport, P2pView {
   private closing: Promise<void> | null = null;
 
   private constructor(
-    private readonly node: Node,
+    private readonly node: Libp2pNode,
     private readonly opts: P2pOptions,
     private readonly guard: PeerGuard,
     private readonly logger: Logger,
@@ -93,50 +84,8 @@ export class Libp2pTransport implements Transport, P2pView {
   ): Promise<Libp2pTransport> {
     const guard = new PeerGuard({ ...defaultPeerGuardOptions, ...opts.guard });
     const maxBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    let bootstrap: Array<{ addr: ReturnType<typeof multiaddr>; peer: string }>;
-    try {
-      bootstrap = opts.bootstrap.map((a) => {
-        const addr = multiaddr(a);
-        const peer = addr.getComponents().find((c) => c.name === "p2p")?.value;
-        if (!peer) throw new Error(`bootstrap address ${a} has no /p2p/<peer id>`);
-        return { addr, peer };
-      });
-    } catch (err) {
-      throw new NetworkError(
-        { code: "NETWORK_ERROR_P2P_START", detail: "bootstrap" },
-        `bad bootstrap address: ${(err as Error).message}`,
-      );
-    }
-    const isBanned = async (peer: PeerId) => guard.isBanned(peer.toString());
-    let node: Node;
-    try {
-      node = (await createLibp2p({
-        privateKey: await libp2pPrivateKeyOf(modules.keys),
-        addresses: { listen: opts.listen },
-        transports: [tcp()],
-        connectionEncrypters: [noise()],
-        streamMuxers: [yamux()],
-        connectionGater: { denyDialPeer: isBanned, denyInboundEncryptedConnection: isBanned },
-        services: {
-          identify: identify(),
-          pubsub: gossipsub({
-            emitSelf: false,
-            allowPublishToZeroTopicPeers: true,
-            ignoreDuplicatePublishError: true,
-            // Relay only what the handlers found valid (they verify signatures and decode).
-            asyncValidation: true,
-            // A gossip RPC may batch several messages; a single message over maxBytes is refused by validation.
-            maxInboundDataLength: 2 * maxBytes + 64 * 1024,
-            scoreParams: { appSpecificScore: (p: string) => guard.score(p), appSpecificWeight: 1 },
-          }),
-        },
-      })) as unknown as Node;
-    } catch (err) {
-      throw new NetworkError(
-        { code: "NETWORK_ERROR_P2P_START", detail: opts.listen.join(",") },
-        `libp2p could not start on ${opts.listen.join(", ")}: ${(err as Error).message}`,
-      );
-    }
+    const bootstrap = parseBootstrap(opts.bootstrap);
+    const node = await createLibp2pNode(opts, { keys: modules.keys, guard, maxBytes });
     const transport = new Libp2pTransport(node, opts, guard, modules.logger.child({ module: "p2p" }));
     transport.wire(bootstrap);
     return transport;
@@ -230,7 +179,7 @@ export class Libp2pTransport implements Transport, P2pView {
     void this.node.hangUp(peerIdFromString(peer)).catch(() => undefined);
   }
 
-  private wire(bootstrap: Array<{ addr: ReturnType<typeof multiaddr>; peer: string }>): void {
+  private wire(bootstrap: BootstrapPeer[]): void {
     this.pubsub.addEventListener("gossipsub:message", (e) => void this.onGossip(e.detail));
     for (const { kind, protocol } of directProtocols(this.opts.networkId)) {
       void this.node
@@ -300,7 +249,7 @@ export class Libp2pTransport implements Transport, P2pView {
     if (size === 0) return;
     let frame: { topic: string; data: Uint8Array };
     try {
-      frame = decodeDirectFrame(concat(parts, size));
+      frame = decodeDirectFrame(parts.length === 1 ? parts[0] : concatBytes(...parts));
     } catch {
       return this.penalise(from, "malformed");
     }
@@ -344,17 +293,6 @@ export class Libp2pTransport implements Transport, P2pView {
     await stream.close({ signal });
     this.counters.sent(topic);
   }
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Starts a node's libp2p endpoint (see {@link Libp2pTransport}). */
