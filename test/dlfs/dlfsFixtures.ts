@@ -83,6 +83,14 @@ export async function publishersIdle(run: SimNetworkRun): Promise<void> {
     await run.sim.settle(Promise.all(run.cluster.running().map(({ node }) => node.dlfs?.publisher.idle())));
 }
 
+/** Repair passes on every running storage node until one finds nothing to do (the first may see copies in flight). */
+export async function repairUntilQuiet(run: SimNetworkRun): Promise<void> {
+  for (let pass = 0; pass < 5; pass++) {
+    const reports = await drive(run, Promise.all(run.cluster.dlfs.runningStorage().map((s) => s.repair())));
+    if (reports.every((r) => r.underReplicated === 0 && r.unreachable.length === 0)) return;
+  }
+}
+
 /** `startDlfsNetwork`'s network with some of its options changed (more clients, other DLFS settings…). */
 export function startDlfsNetworkWith(
   seed: number,
