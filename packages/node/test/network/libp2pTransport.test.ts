@@ -86,6 +86,16 @@ describe("Libp2pTransport", () => {
     expect(received.find((r) => r.topic === topic)?.via).toBe("gossip");
   });
 
+  it("carries many more direct messages to one peer than streams it may open at once (each stream is closed by both ends)", async () => {
+    const a = await start(1);
+    const b = await start(2, a.addresses());
+    const atB = collect(b, "rpc/request");
+    await connected(a, b);
+    for (let i = 0; i < 400; i++) a.send(b.peerId, "rpc/request", new Uint8Array([i >> 8, i & 0xff]));
+    await until("400 messages", () => atB.length === 400);
+    expect(new Set(atB.map((m) => m.data[0] * 256 + m.data[1])).size).toBe(400);
+  });
+
   it("lowers the score of a peer whose messages handlers reject, then disconnects and bans it", async () => {
     const a = await start(1);
     const b = await start(2, a.addresses());

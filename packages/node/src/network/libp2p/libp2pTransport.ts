@@ -18,6 +18,7 @@ import {
 import { P2pCounters, type P2pStats } from "./p2pCounters.ts";
 import type { P2pPeerView, P2pView } from "./p2pView.ts";
 import { defaultPeerGuardOptions, PeerGuard, type PeerGuardOptions, type PeerOffence } from "./peerGuard.ts";
+import { SendLimiter } from "./sendLimiter.ts";
 import {
   directKindOf,
   directProtocolOf,
@@ -47,6 +48,12 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 /** How often bootstrap peers that are not connected are dialled again (a restarted or reconnected peer rejoins). */
 const REDIAL_MS = 2_000;
 
+/** Open streams allowed per direct protocol and connection, each way (libp2p's default is 64 out, 32 in). */
+const STREAMS_PER_PROTOCOL = 256;
+
+/** Direct messages in flight to one peer (under the stream limit), and how many more may wait for a slot. */
+const SEND_LIMITS = { maxInFlight: 128, maxQueued: 10_000 };
+
 /** A direct message that cannot reach its peer in this time is dropped (delivery is unreliable anyway). */
 const SEND_TIMEOUT_MS = 5_000;
 
@@ -61,6 +68,7 @@ export class Libp2pTransport implements Transport, P2pView {
   readonly peerId: string;
   private readonly subs = new Map<string, Subscription[]>();
   private readonly counters = new P2pCounters();
+  private readonly sends = new SendLimiter(SEND_LIMITS);
   private readonly pubsub: GossipSubControl;
   private readonly maxBytes: number;
   private redial: NodeJS.Timeout | null = null;
@@ -106,9 +114,15 @@ export class Libp2pTransport implements Transport, P2pView {
 
   send(peer: string, topic: string, data: Uint8Array): void {
     if (this.closing || peer === this.peerId) return;
-    void this.sendDirect(peer, topic, data).catch((err) => {
-      this.logger.debug({ peer, topic, err: (err as Error).message }, "direct message not delivered");
-    });
+    this.sends
+      .run(peer, () => this.sendDirect(peer, topic, data))
+      .then((sent) => {
+        if (!sent)
+          this.logger.debug({ peer, topic }, "direct message dropped: too many queued for that peer");
+      })
+      .catch((err) => {
+        this.logger.debug({ peer, topic, err: (err as Error).message }, "direct message not delivered");
+      });
   }
 
   subscribe(topic: string, handler: MessageHandler): () => void {
@@ -187,7 +201,8 @@ export class Libp2pTransport implements Transport, P2pView {
           protocol,
           (stream, connection) => this.onDirect(kind, stream, connection.remotePeer.toString()),
           {
-            maxInboundStreams: 256,
+            maxInboundStreams: STREAMS_PER_PROTOCOL,
+            maxOutboundStreams: STREAMS_PER_PROTOCOL,
           },
         )
         .catch((err) => this.logger.error({ err, protocol }, "cannot serve protocol"));
@@ -245,6 +260,9 @@ export class Libp2pTransport implements Transport, P2pView {
       this.logger.debug({ from, err: (err as Error).message }, "direct stream failed");
       return;
     }
+    // The sender closed its side: close ours, or the stream stays half-open and counts against the sender's limit of
+    // outbound streams per protocol and connection (64), after which its sends to this node fail.
+    void stream.close().catch(() => undefined);
     // An empty stream is a sender that went away before writing (a node shutting down): nobody's fault.
     if (size === 0) return;
     let frame: { topic: string; data: Uint8Array };
