@@ -9,9 +9,21 @@ import {
   type NetworkValidator,
   networkGenesis,
 } from "@vshard/node";
-import { createLibp2pTransport, type Libp2pTransport, type P2pOptions } from "@vshard/node/p2p";
+import {
+  createLibp2pTransport,
+  type Libp2pTransport,
+  type P2pOptions,
+  peerIdOfPublicKey,
+} from "@vshard/node/p2p";
 import { addressFromPublicKey, type SignedTx, signTx, TxKind } from "@vshard/types";
+import { StorageDirectory } from "../../packages/node/src/dlfs/storageMembership.ts";
 import { networkIdOf } from "../../packages/node/src/runtime/networkFile.ts";
+import {
+  type StartedLightNode,
+  type StartedStorageNode,
+  startLightNode,
+  startStorageNode,
+} from "../../packages/node/src/runtime/roleNodes.ts";
 import { addressOf, tempDir, testKey } from "../helpers/testNetwork.ts";
 
 /** A chain shard: `{ chainId: 0, shard: 0 }` is the main chain. */
@@ -46,7 +58,26 @@ export interface P2pTestNetworkOptions {
   blockIntervalMs?: number;
   /** Transport options of node `i` (validators first, then full nodes): a smaller message limit, a guard. */
   p2p?: (i: number) => Pick<Partial<P2pOptions>, "maxMessageBytes" | "guard">;
+  /**
+   * DLFS storage nodes (the membership every node uses), each on its own libp2p endpoint and classic-level folder with
+   * an API, started before the chain nodes; none by default (bodies stay with the chain nodes).
+   */
+  storageNodes?: number;
+  /** Copies of each DLFS object; 3 by default. */
+  replicas?: number;
+  /** Light nodes, started last, each following `follows` and asking the validators for headers every 500 ms. */
+  lightNodes?: Array<{ follows: ShardRef[] }>;
   logger?: Logger;
+}
+
+/** A storage or light node of a test network: its libp2p endpoint and its API. */
+export interface P2pRoleNode<T extends StartedStorageNode | StartedLightNode> {
+  /** `storage-i` or `light-k`; also its folder's name. */
+  name: string;
+  started: T;
+  transport: Libp2pTransport;
+  url: string;
+  api: ApiClient;
 }
 
 /** A running network of in-process nodes joined by real libp2p over TCP on 127.0.0.1. */
@@ -57,9 +88,15 @@ export interface P2pTestNetwork {
   clients: Ed25519KeyPair[];
   /** Validators first (index = validator index), then the full nodes. */
   nodes: P2pTestNode[];
+  /** The storage nodes, in membership order. */
+  storage: Array<P2pRoleNode<StartedStorageNode>>;
+  lights: Array<P2pRoleNode<StartedLightNode>>;
   /** Stops every node and transport, then removes the folder. Idempotent. */
   stop(): Promise<void>;
 }
+
+/** A light node of a test network asks for new headers every 500 ms: a few blocks a round at 200 ms blocks. */
+const LIGHT_SYNC_MS = 500;
 
 /** 16-block epochs with a 6-block anchor delay: worker shards start a few seconds after genesis at 200 ms blocks. */
 const TEST_RULES = { epochBlocks: 16, anchorDelayBlocks: 6 };
@@ -93,15 +130,31 @@ function fullNodeKeys(i: number) {
   };
 }
 
+/** A libp2p endpoint on an OS-chosen port of 127.0.0.1, bootstrapping to `bootstrap`. */
+function endpoint(
+  networkId: string,
+  keys: Ed25519KeyPair,
+  bootstrap: string[],
+  logger: Logger,
+  extra: Pick<Partial<P2pOptions>, "maxMessageBytes" | "guard"> = {},
+): Promise<Libp2pTransport> {
+  return createLibp2pTransport(
+    { listen: ["/ip4/127.0.0.1/tcp/0"], bootstrap, networkId, ...extra },
+    { keys, logger },
+  );
+}
+
 /**
  * Starts a network: the genesis from `networkGenesis`, its id from `networkIdOf`; then, node by node, a libp2p
- * endpoint on an OS-chosen port bootstrapping to every earlier node's addresses; then every node (its own
- * classic-level folder in a temp dir, an HTTP API on an OS-chosen port, signature checks on the main thread) at once.
+ * endpoint on an OS-chosen port bootstrapping to every earlier node's addresses (storage nodes first, light nodes
+ * last); then the storage nodes, every chain node (its own classic-level folder in a temp dir, an HTTP API on an
+ * OS-chosen port, signature checks on the main thread) at once, and the light nodes.
  */
 export async function startP2pNetwork(opts: P2pTestNetworkOptions): Promise<P2pTestNetwork> {
   const dir = await tempDir("p2p");
   const logger = opts.logger ?? nullLogger;
   const clients = Array.from({ length: opts.clients ?? 4 }, (_, i) => testKey("client", i));
+  const replicas = opts.replicas ?? 3;
   const { config, validators } = networkGenesis({
     seed: opts.seed,
     validators: opts.validators,
@@ -111,6 +164,7 @@ export async function startP2pNetwork(opts: P2pTestNetworkOptions): Promise<P2pT
     rules: TEST_RULES,
     blockIntervalMs: opts.blockIntervalMs ?? 200,
     witnessesPerCommittee: opts.validators,
+    dlfs: { replicas },
   });
   const networkId = await networkIdOf(config.genesis);
   const specs = [
@@ -129,33 +183,68 @@ export async function startP2pNetwork(opts: P2pTestNetworkOptions): Promise<P2pT
       serves: f.serves,
     })),
   ];
+  const storageKeys = Array.from({ length: opts.storageNodes ?? 0 }, (_, i) => testKey("p2p-storage", i));
+  const membership = new StorageDirectory(storageKeys.map((k) => peerIdOfPublicKey(k.publicKey)));
   const transports: Libp2pTransport[] = [];
+  const storageTransports: Libp2pTransport[] = [];
+  const lightTransports: Libp2pTransport[] = [];
   const started: NetworkNode[] = [];
+  const roles: Array<{ stop(): Promise<void> }> = [];
   const stopAll = async () => {
+    await Promise.allSettled(roles.map((r) => r.stop()));
     await Promise.allSettled(started.map((n) => n.stop()));
-    await Promise.allSettled(transports.map((t) => t.close()));
+    await Promise.allSettled([...lightTransports, ...transports, ...storageTransports].map((t) => t.close()));
     await dir.cleanup();
   };
+  const addressesOf = (list: Libp2pTransport[]) => list.flatMap((t) => t.addresses());
+  const roleNode = async <T extends StartedStorageNode | StartedLightNode>(
+    name: string,
+    transport: Libp2pTransport,
+    start: () => Promise<T>,
+  ): Promise<P2pRoleNode<T>> => {
+    const role = await start();
+    roles.push(role);
+    if (!role.url) throw new Error(`${name} has no API`);
+    return { name, started: role, transport, url: role.url, api: new ApiClient(role.url) };
+  };
   try {
-    for (const [i, spec] of specs.entries()) {
-      const transport = await createLibp2pTransport(
-        {
-          listen: ["/ip4/127.0.0.1/tcp/0"],
-          bootstrap: transports.flatMap((t) => t.addresses()),
+    for (const [i, keys] of storageKeys.entries())
+      storageTransports.push(
+        await endpoint(
           networkId,
-          ...opts.p2p?.(i),
-        },
-        { keys: spec.keys, logger: logger.child({ node: spec.name }) },
+          keys,
+          addressesOf(storageTransports),
+          logger.child({ node: `storage-${i}` }),
+        ),
       );
-      transports.push(transport);
+    for (const [i, spec] of specs.entries()) {
+      const bootstrap = addressesOf([...storageTransports, ...transports]);
+      const logs = logger.child({ node: spec.name });
+      transports.push(await endpoint(networkId, spec.keys, bootstrap, logs, opts.p2p?.(i)));
     }
+    for (const [k] of (opts.lightNodes ?? []).entries()) {
+      const bootstrap = addressesOf([...storageTransports, ...transports]);
+      const keys = testKey("p2p-light", k);
+      lightTransports.push(await endpoint(networkId, keys, bootstrap, logger.child({ node: `light-${k}` })));
+    }
+    const api = { host: "127.0.0.1", port: 0 };
+    const storage = await Promise.all(
+      storageTransports.map((transport, i) =>
+        roleNode(`storage-${i}`, transport, () =>
+          startStorageNode(
+            { dataDir: join(dir.path, `storage-${i}`), replicas, api },
+            { transport, membership, logger: logger.child({ node: `storage-${i}` }) },
+          ),
+        ),
+      ),
+    );
     const nodes = await Promise.all(
       specs.map(async (spec, i): Promise<P2pTestNode> => {
         const transport = transports[i];
         const node = await NetworkNode.create(
           {
             dataDir: join(dir.path, spec.name),
-            api: { ...defaultNodeApiOptions, host: "127.0.0.1", port: 0 },
+            api: { ...defaultNodeApiOptions, ...api },
             keys: spec.keys,
             blsKeys: spec.blsKeys,
             vrf: spec.vrf,
@@ -165,12 +254,31 @@ export async function startP2pNetwork(opts: P2pTestNetworkOptions): Promise<P2pT
             role: spec.role,
             serves: spec.serves,
           },
-          { logger: logger.child({ node: spec.name }), transport },
+          { logger: logger.child({ node: spec.name }), transport, storage: membership },
         );
         started.push(node);
         const url = await node.start();
         return { name: spec.name, node, transport, url, api: new ApiClient(url) };
       }),
+    );
+    const fullNodes = transports.slice(0, validators.length).map((t) => t.peerId);
+    const lights = await Promise.all(
+      (opts.lightNodes ?? []).map((l, k) =>
+        roleNode(`light-${k}`, lightTransports[k], () =>
+          startLightNode(
+            {
+              dataDir: join(dir.path, `light-${k}`),
+              follows: l.follows,
+              fullNodes,
+              replicas,
+              syncIntervalMs: LIGHT_SYNC_MS,
+              api,
+              logLevel: "silent",
+            },
+            { transport: lightTransports[k], membership, logger: logger.child({ node: `light-${k}` }) },
+          ),
+        ),
+      ),
     );
     let stopping: Promise<void> | null = null;
     return {
@@ -179,6 +287,8 @@ export async function startP2pNetwork(opts: P2pTestNetworkOptions): Promise<P2pT
       validators,
       clients,
       nodes,
+      storage,
+      lights,
       stop: () => {
         stopping ??= stopAll();
         return stopping;

@@ -83,6 +83,12 @@ describe("vshard devnet --processes: one OS process per node over libp2p", () =>
         "0",
         "--relays",
         "0",
+        // Chain nodes only: storage and light processes (3 + 1 by default) would double the processes this test runs
+        // (DLFS over libp2p is tested in dlfsOverLibp2p.test.ts, the process roles' configs in processNetworkRoles).
+        "--storage-nodes",
+        "0",
+        "--light-nodes",
+        "0",
         "--block-interval",
         "250",
         "--verify-threads",

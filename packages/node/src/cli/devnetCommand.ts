@@ -47,12 +47,18 @@ export function registerDevnetCommand(program: Command): void {
     .option("--relays <n>", "network: relays delivering cross-shard receipts, in this process", intOption, 2)
     .option(
       "--storage-nodes <n>",
-      "network: DLFS storage nodes holding block bodies, in this process",
+      "network: DLFS storage nodes holding block bodies, in this process; with --processes one process each, 3 unless " +
+        "given (fixed when the network is made)",
       intOption,
       5,
     )
     .option("--replicas <n>", "network: copies of each DLFS object", intOption, 3)
-    .option("--light-nodes <n>", "network: light nodes (headers only, bodies from the DLFS)", intOption, 1)
+    .option(
+      "--light-nodes <n>",
+      "network: light nodes (headers only, bodies from the DLFS); with --processes one process each",
+      intOption,
+      1,
+    )
     .option("--byzantine <fraction>", "network: Byzantine share assumed by the takeover report", Number, 0.25)
     .option("--max-takeover <p>", "network: warn when the takeover bound exceeds this", Number, 1e-6)
     .option("--data-dir <dir>", "data folder (database, genesis, keys, node.log)", "data/devnet")

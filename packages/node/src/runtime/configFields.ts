@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { peerIdFromString } from "@libp2p/peer-id";
 import { multiaddr } from "@multiformats/multiaddr";
 import { ConfigError, type ConfigErrorCode } from "./configError.ts";
 
@@ -105,6 +106,35 @@ export class FieldReader {
         this.fail("CONFIG_ERROR_BAD_FIELD", at, `is a listen address: no /p2p/ part, got ${v}`);
       return v;
     });
+  }
+
+  /** An array of libp2p peer ids (see {@link peerIdProblem}), each listed once. */
+  peerIds(key: string, opts: { nonEmpty: boolean }): string[] {
+    const list = this.array(key);
+    if (opts.nonEmpty && list.length === 0)
+      this.fail("CONFIG_ERROR_BAD_FIELD", key, "must list at least one peer id");
+    return list.map((v, i) => {
+      const problem = peerIdProblem(v);
+      if (problem) this.fail("CONFIG_ERROR_BAD_FIELD", `${key}[${i}]`, problem);
+      if (list.indexOf(v) !== i) this.fail("CONFIG_ERROR_BAD_FIELD", `${key}[${i}]`, `repeats ${String(v)}`);
+      return v as string;
+    });
+  }
+}
+
+/**
+ * Why `v` is not the peer id of a vshard node (`12D3KooW…`: every node's libp2p identity is an ed25519 key), or null
+ * when it is one.
+ */
+export function peerIdProblem(v: unknown): string | null {
+  if (typeof v !== "string") return "must be a peer id string";
+  try {
+    const id = peerIdFromString(v);
+    return id.type === "Ed25519"
+      ? null
+      : `is a ${id.type} peer id: vshard nodes have ed25519 ones (12D3KooW…)`;
+  } catch (err) {
+    return `is not a peer id (${(err as Error).message}): got ${JSON.stringify(v)}`;
   }
 }
 

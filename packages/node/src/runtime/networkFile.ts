@@ -8,13 +8,18 @@ import type { NetworkConfig } from "./networkNodeOptions.ts";
 
 /**
  * The network file every node of a multi-process network reads (`network.json`): the devnet's genesis parameters,
- * the committees' size and the DLFS copies, and every account funded at genesis (the faucet included). The same
- * file gives every node the same genesis.
+ * the committees' size and the DLFS copies, every account funded at genesis (the faucet included), and the storage
+ * nodes. The same file gives every node the same genesis and the same DLFS membership.
  */
 export interface NetworkFile extends NetworkDevnetConfig {
   accounts: Array<{ address: string; balance: string }>;
   witnessesPerCommittee: number;
   replicas: number;
+  /**
+   * The libp2p peer ids of the network's storage nodes: the DLFS membership every node places objects by. Absent or
+   * empty: no storage nodes (block bodies stay with the chain nodes).
+   */
+  storage?: string[];
 }
 
 const FIELDS = [
@@ -27,6 +32,7 @@ const FIELDS = [
   "accounts",
   "witnessesPerCommittee",
   "replicas",
+  "storage",
 ];
 
 /** Checks a network file (already JSON-decoded) read from `path`; errors are `ConfigError`s naming the field. */
@@ -63,6 +69,7 @@ export function parseNetworkFile(json: unknown, path: string): NetworkFile {
       r.fail("CONFIG_ERROR_BAD_FIELD", "balance", `must be a decimal amount below 2^64, got ${balance}`);
     return { address, balance };
   });
+  const storage = top.has("storage") ? top.peerIds("storage", { nonEmpty: false }) : undefined;
   return {
     validators: top.int("validators", 1, 10_000),
     seed: top.int("seed", 0, Number.MAX_SAFE_INTEGER),
@@ -73,6 +80,7 @@ export function parseNetworkFile(json: unknown, path: string): NetworkFile {
     accounts,
     witnessesPerCommittee: top.int("witnessesPerCommittee", 1, 10_000),
     replicas: top.int("replicas", 1, 100),
+    ...(storage ? { storage } : {}),
   };
 }
 

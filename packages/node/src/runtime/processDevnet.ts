@@ -34,12 +34,17 @@ export interface ProcessDevnetNode extends ProcessNodePlan {
 /** A running process devnet. */
 export interface ProcessDevnet {
   plan: ProcessNetworkPlan;
+  /** The validators' chain nodes (`node-i`). */
   nodes: ProcessDevnetNode[];
+  /** The DLFS storage nodes (`storage-i`). */
+  storage: ProcessDevnetNode[];
+  /** The light nodes (`light-k`). */
+  lights: ProcessDevnetNode[];
   relays: Array<{ address: string; statePath: string; apiUrl: string }>;
   faucetKeyPath: string;
   /** The devnet's own log (relays): `<dataDir>/devnet.log`. */
   logPath: string;
-  /** Stops the relays, then every node (SIGTERM), and waits for them. */
+  /** Stops the relays, then the light nodes, the chain nodes and the storage nodes (SIGTERM), and waits for them. */
   stop(): Promise<void>;
 }
 
@@ -47,9 +52,14 @@ const DEFAULT_START_TIMEOUT_MS = 120_000;
 /** How often a starting node's API is asked whether it answers. */
 const API_POLL_MS = 250;
 
+/** What a started node answers on: a chain node's head, a storage or light node's `GET /v1/node`. */
+function probeUrl(node: ProcessNodePlan): string {
+  return `${node.apiUrl}${node.role === "storage" || node.role === "light" ? "/v1/node" : "/v1/head"}`;
+}
+
 async function answers(url: string): Promise<boolean> {
   try {
-    const res = await fetch(`${url}/v1/head`, { signal: AbortSignal.timeout(2_000) });
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
     await res.body?.cancel();
     return res.ok;
   } catch {
@@ -67,7 +77,7 @@ async function tail(path: string, lines = 30): Promise<string> {
  * deadline passes.
  */
 async function waitForNode(node: ProcessDevnetNode, exits: Map<string, string>, deadline: number) {
-  while (!(await answers(node.apiUrl))) {
+  while (!(await answers(probeUrl(node)))) {
     const exit = exits.get(node.name);
     if (exit !== undefined || Date.now() > deadline)
       throw new Error(
@@ -79,9 +89,10 @@ async function waitForNode(node: ProcessDevnetNode, exits: Map<string, string>, 
 }
 
 /**
- * Starts a network as one OS process per node (`vshard node --config node-i/config.json`, over libp2p) on the folder
- * {@link planProcessNetwork} writes, waits until every node's API answers, then runs the relays in this process. It
- * supervises the nodes: one that exits (a crash, SIGKILL) is reported and started again a second later.
+ * Starts a network as one OS process per node (`vshard node --config <name>/config.json`, over libp2p) on the folder
+ * {@link planProcessNetwork} writes: the storage nodes first, then the validators, then the light nodes, each group
+ * once the one before answers on its API; then it runs the relays in this process. It supervises the nodes: one that
+ * exits (a crash, SIGKILL) is reported and started again a second later.
  */
 export async function startProcessDevnet(opts: ProcessDevnetOptions): Promise<ProcessDevnet> {
   const log = opts.log ?? ((line: string) => console.log(line));
@@ -92,7 +103,7 @@ export async function startProcessDevnet(opts: ProcessDevnetOptions): Promise<Pr
     destination: pino.destination({ dest: logPath, sync: false, mkdir: true }),
   });
   const exits = new Map<string, string>();
-  const nodes: ProcessDevnetNode[] = plan.nodes.map((p) => {
+  const supervised = (p: ProcessNodePlan): ProcessDevnetNode => {
     const stdoutPath = join(p.dataDir, "stdout.log");
     const supervisor = new NodeSupervisor(
       { name: p.name, configPath: p.configPath, stdoutPath },
@@ -104,12 +115,19 @@ export async function startProcessDevnet(opts: ProcessDevnetOptions): Promise<Pr
       },
     );
     return { ...p, stdoutPath, supervisor, pid: () => supervisor.pid() };
-  });
-  const stopNodes = () => Promise.all(nodes.map((n) => n.supervisor.stop()));
+  };
+  const [storage, nodes, lights] = [plan.storage, plan.nodes, plan.lights].map((g) => g.map(supervised));
+  // In reverse order of start: nobody is left asking a node that is gone.
+  const groups = [lights, nodes, storage];
+  const stopNodes = async () => {
+    for (const group of groups) await Promise.all(group.map((n) => n.supervisor.stop()));
+  };
   try {
-    for (const n of nodes) n.supervisor.start((how) => exits.set(n.name, how));
     const deadline = Date.now() + (opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
-    await Promise.all(nodes.map((n) => waitForNode(n, exits, deadline)));
+    for (const group of [storage, nodes, lights]) {
+      for (const n of group) n.supervisor.start((how) => exits.set(n.name, how));
+      await Promise.all(group.map((n) => waitForNode(n, exits, deadline)));
+    }
   } catch (err) {
     await stopNodes();
     throw err;
@@ -130,6 +148,8 @@ export async function startProcessDevnet(opts: ProcessDevnetOptions): Promise<Pr
   return {
     plan,
     nodes,
+    storage,
+    lights,
     relays: relays.map(({ running, statePath, apiUrl }) => ({
       address: running.relay.address,
       statePath,

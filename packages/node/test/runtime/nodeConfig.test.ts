@@ -53,6 +53,8 @@ describe("parseNodeConfig", () => {
       keyFile: "/etc/vshard/node-0/node.key",
       role: "full",
       serves: [{ chainId: 1, shard: 0 }],
+      follows: [],
+      fullNodes: [],
       api: { host: "127.0.0.1", port: 7700 },
       p2p: full.p2p,
       verifyThreads: 2,
@@ -87,7 +89,7 @@ describe("parseNodeConfig", () => {
     ["no network file", { network: undefined }, "CONFIG_ERROR_MISSING_FIELD", "$.network"],
     ["a numeric dataDir", { dataDir: 3 }, "CONFIG_ERROR_BAD_FIELD", "$.dataDir"],
     ["a keyFile that is not a string", { keyFile: ["k"] }, "CONFIG_ERROR_BAD_FIELD", "$.keyFile"],
-    ["an unknown role", { role: "light" }, "CONFIG_ERROR_BAD_FIELD", "$.role"],
+    ["an unknown role", { role: "validator" }, "CONFIG_ERROR_BAD_FIELD", "$.role"],
     ["serves on an archive node", { role: "archive" }, "CONFIG_ERROR_BAD_FIELD", "$.serves"],
     ["serves not an array", { serves: {} }, "CONFIG_ERROR_BAD_FIELD", "$.serves"],
     ["a served shard that is not an object", { serves: [3] }, "CONFIG_ERROR_BAD_FIELD", "$.serves[0]"],
@@ -198,6 +200,166 @@ describe("parseNodeConfig", () => {
   });
 });
 
+const PEER_2 = "12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK";
+
+/** A light node's config: headers of two shards, from its bootstrap peers unless `fullNodes` says otherwise. */
+const light = {
+  name: "light-0",
+  network: "../network.json",
+  role: "light",
+  follows: [
+    { chainId: 1, shard: 0 },
+    { chainId: 0, shard: 0 },
+  ],
+  api: { host: "127.0.0.1", port: 7710 },
+  p2p: {
+    listen: ["/ip4/127.0.0.1/tcp/7810"],
+    bootstrap: [`/ip4/127.0.0.1/tcp/7800/p2p/${PEER}`, `/ip4/127.0.0.1/tcp/7801/p2p/${PEER_2}`],
+  },
+};
+/** A storage node's config (with the small API a storage node has). */
+const storage = {
+  name: "storage-0",
+  network: "../network.json",
+  role: "storage",
+  api: { host: "127.0.0.1", port: 7720 },
+  p2p: { listen: ["/ip4/127.0.0.1/tcp/7820"], bootstrap: [`/ip4/127.0.0.1/tcp/7800/p2p/${PEER}`] },
+};
+
+describe("parseNodeConfig: storage and light roles", () => {
+  it("reads a storage node: no shards, no followed shards, an API if it has one", () => {
+    const c = parseNodeConfig(storage, FILE);
+    expect(c.role).toBe("storage");
+    expect(c).toMatchObject({ serves: [], follows: [], fullNodes: [], api: storage.api });
+    expect(parseNodeConfig({ ...storage, api: undefined }, FILE).api).toBeNull();
+  });
+
+  it("reads a light node; its full nodes default to the peer ids of its bootstrap addresses", () => {
+    const c = parseNodeConfig(light, FILE);
+    expect(c.role).toBe("light");
+    expect(c.follows).toEqual(light.follows);
+    expect(c.fullNodes).toEqual([PEER, PEER_2]);
+    expect(c.serves).toEqual([]);
+    const twice = {
+      ...light,
+      p2p: { ...light.p2p, bootstrap: [...light.p2p.bootstrap, light.p2p.bootstrap[0]] },
+    };
+    expect(parseNodeConfig(twice, FILE).fullNodes).toEqual([PEER, PEER_2]);
+    expect(parseNodeConfig({ ...light, fullNodes: [PEER_2] }, FILE).fullNodes).toEqual([PEER_2]);
+    const alone = { ...light, fullNodes: [PEER], p2p: { listen: light.p2p.listen } };
+    expect(parseNodeConfig(alone, FILE).fullNodes).toEqual([PEER]);
+  });
+
+  const bad: Array<[string, Record<string, unknown>, Record<string, unknown>, string, string]> = [
+    [
+      "serves on a storage node",
+      storage,
+      { serves: [{ chainId: 1, shard: 0 }] },
+      "CONFIG_ERROR_BAD_FIELD",
+      "$.serves",
+    ],
+    ["serves on a light node", light, { serves: [] }, "CONFIG_ERROR_BAD_FIELD", "$.serves"],
+    [
+      "follows on a full node",
+      full,
+      { follows: [{ chainId: 1, shard: 0 }] },
+      "CONFIG_ERROR_BAD_FIELD",
+      "$.follows",
+    ],
+    ["follows on a storage node", storage, { follows: [] }, "CONFIG_ERROR_BAD_FIELD", "$.follows"],
+    [
+      "fullNodes on an archive node",
+      { ...full, serves: undefined, role: "archive" },
+      { fullNodes: [PEER] },
+      "CONFIG_ERROR_BAD_FIELD",
+      "$.fullNodes",
+    ],
+    [
+      "verify threads on a storage node",
+      storage,
+      { verifyThreads: 2 },
+      "CONFIG_ERROR_BAD_FIELD",
+      "$.verifyThreads",
+    ],
+    [
+      "verify threads on a light node",
+      light,
+      { verifyThreads: 0 },
+      "CONFIG_ERROR_BAD_FIELD",
+      "$.verifyThreads",
+    ],
+    [
+      "a light node following nothing",
+      light,
+      { follows: undefined },
+      "CONFIG_ERROR_MISSING_FIELD",
+      "$.follows",
+    ],
+    ["a light node following an empty list", light, { follows: [] }, "CONFIG_ERROR_BAD_FIELD", "$.follows"],
+    [
+      "a followed shard repeated",
+      light,
+      {
+        follows: [
+          { chainId: 1, shard: 0 },
+          { chainId: 1, shard: 0 },
+        ],
+      },
+      "CONFIG_ERROR_BAD_FIELD",
+      "$.follows[1]",
+    ],
+    [
+      "a main-chain shard other than 0",
+      light,
+      { follows: [{ chainId: 0, shard: 1 }] },
+      "CONFIG_ERROR_BAD_FIELD",
+      "$.follows[0].shard",
+    ],
+    [
+      "a followed shard with an unknown field",
+      light,
+      { follows: [{ chainId: 1, shard: 0, from: 3 }] },
+      "CONFIG_ERROR_UNKNOWN_FIELD",
+      "$.follows[0].from",
+    ],
+    ["an empty fullNodes list", light, { fullNodes: [] }, "CONFIG_ERROR_BAD_FIELD", "$.fullNodes"],
+    [
+      "a full node that is no peer id",
+      light,
+      { fullNodes: ["node-0"] },
+      "CONFIG_ERROR_BAD_FIELD",
+      "$.fullNodes[0]",
+    ],
+    [
+      "a full node given twice",
+      light,
+      { fullNodes: [PEER, PEER] },
+      "CONFIG_ERROR_BAD_FIELD",
+      "$.fullNodes[1]",
+    ],
+    ["a full node that is a number", light, { fullNodes: [7] }, "CONFIG_ERROR_BAD_FIELD", "$.fullNodes[0]"],
+    [
+      "a light node with neither full nodes nor bootstrap peers",
+      light,
+      { p2p: { listen: ["/ip4/127.0.0.1/tcp/7810"] } },
+      "CONFIG_ERROR_MISSING_FIELD",
+      "$.fullNodes",
+    ],
+  ];
+  it.each(bad)("refuses %s, naming the file and the field", (_, base, change, code, field) => {
+    const err = configErrorOf(() => parseNodeConfig({ ...base, ...change }, FILE));
+    expect(err.type).toEqual({ code, file: FILE, field });
+    expect(err.message).toContain(FILE);
+    expect(err.message).toContain(field);
+  });
+
+  it("says which role a misplaced field belongs to", () => {
+    expect(() => parseNodeConfig({ ...storage, follows: [] }, FILE)).toThrow(
+      /\$\.follows applies to role "light" only .* not "storage"/,
+    );
+  });
+});
+
 const NETWORK_FILE = "/etc/vshard/network.json";
 const network = {
   validators: 4,
@@ -266,10 +428,48 @@ describe("the network file", () => {
     ],
     ["zero replicas", { replicas: 0 }, "CONFIG_ERROR_BAD_FIELD", "$.replicas"],
     ["an unknown field", { validator: 4 }, "CONFIG_ERROR_UNKNOWN_FIELD", "$.validator"],
+    ["a storage list that is not an array", { storage: PEER }, "CONFIG_ERROR_BAD_FIELD", "$.storage"],
+    [
+      "a storage node that is no peer id",
+      { storage: [PEER, "storage-1"] },
+      "CONFIG_ERROR_BAD_FIELD",
+      "$.storage[1]",
+    ],
+    [
+      "an RSA peer id among the storage nodes",
+      { storage: ["QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N"] },
+      "CONFIG_ERROR_BAD_FIELD",
+      "$.storage[0]",
+    ],
+    [
+      "a storage node listed twice",
+      { storage: [PEER, PEER_2, PEER] },
+      "CONFIG_ERROR_BAD_FIELD",
+      "$.storage[2]",
+    ],
   ];
   it.each(bad)("refuses %s", (_, change, code, field) => {
     const err = configErrorOf(() => parseNetworkFile({ ...network, ...change }, NETWORK_FILE));
     expect(err.type).toEqual({ code, file: NETWORK_FILE, field });
+  });
+
+  it("lists the storage nodes' peer ids when it has them (none: no storage field)", () => {
+    expect(parseNetworkFile({ ...network, storage: [PEER, PEER_2] }, NETWORK_FILE).storage).toEqual([
+      PEER,
+      PEER_2,
+    ]);
+    expect(parseNetworkFile({ ...network, storage: [] }, NETWORK_FILE).storage).toEqual([]);
+    expect("storage" in parseNetworkFile(network, NETWORK_FILE)).toBe(false);
+    // The membership is not part of the genesis: the same network with or without it.
+    const a = networkOfFile(parseNetworkFile(network, NETWORK_FILE));
+    const b = networkOfFile(parseNetworkFile({ ...network, storage: [PEER] }, NETWORK_FILE));
+    expect(a.config.genesis).toEqual(b.config.genesis);
+  });
+
+  it("explains a storage entry that is not a peer id", () => {
+    expect(() => parseNetworkFile({ ...network, storage: ["storage-0"] }, NETWORK_FILE)).toThrow(
+      /\/etc\/vshard\/network\.json: \$\.storage\[0\] is not a peer id/,
+    );
   });
 
   it("reads a file, naming it when it is absent", async () => {
