@@ -143,6 +143,12 @@ async function startRole(
     },
     { logger, transport, storage: membership },
   );
+  // Wait for the peers first: a validator producing main-chain blocks before it hears the others forks the chain, and
+  // dpos cannot join forks that no quorum finalised (they stall for ever), so everyone would wait on everyone.
+  const connected = await transport.bootstrapped(BOOTSTRAP_WAIT_MS);
+  logger.info({ connected, bootstrap: config.p2p.bootstrap.length }, "bootstrap peers connected");
+  // A moment for the peers' gossip subscriptions to arrive over the new connections.
+  await new Promise((r) => setTimeout(r, SUBSCRIPTIONS_SETTLE_MS));
   try {
     await node.start();
   } catch (err) {
@@ -151,6 +157,12 @@ async function startRole(
   }
   return { role, node, validatorIndex, apiUrl: config.api ? node.url() : null, stop: () => node.stop() };
 }
+
+/** How long a chain node waits for its bootstrap peers before it starts anyway (a peer may be down for good). */
+const BOOTSTRAP_WAIT_MS = 20_000;
+
+/** Time for gossipsub subscriptions to be exchanged on fresh connections (a heartbeat is 1 s). */
+const SUBSCRIPTIONS_SETTLE_MS = 1_500;
 
 /**
  * Starts the node a config file describes (`vshard node --config FILE`): reads the config and its network file, opens

@@ -73,6 +73,7 @@ export class Libp2pTransport implements Transport, P2pView {
   private readonly maxBytes: number;
   private redial: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
+  private bootstrapPeers: string[] = [];
 
   private constructor(
     private readonly node: Libp2pNode,
@@ -193,7 +194,23 @@ export class Libp2pTransport implements Transport, P2pView {
     void this.node.hangUp(peerIdFromString(peer)).catch(() => undefined);
   }
 
+  /**
+   * Resolves, with how many are connected, once every bootstrap peer is connected or `timeoutMs` has passed. A chain
+   * node waits for this before producing: blocks produced before it hears its peers fork the chain.
+   */
+  async bootstrapped(timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    const connectedCount = () => {
+      const connected = new Set(this.peers());
+      return this.bootstrapPeers.filter((p) => connected.has(p)).length;
+    };
+    while (connectedCount() < this.bootstrapPeers.length && Date.now() < deadline && !this.closing)
+      await new Promise((r) => setTimeout(r, 100));
+    return connectedCount();
+  }
+
   private wire(bootstrap: BootstrapPeer[]): void {
+    this.bootstrapPeers = bootstrap.map((b) => b.peer).filter((p) => p !== this.peerId);
     this.pubsub.addEventListener("gossipsub:message", (e) => void this.onGossip(e.detail));
     for (const { kind, protocol } of directProtocols(this.opts.networkId)) {
       void this.node
