@@ -1,42 +1,19 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { bytesToHex } from "@vshard/crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readKeyFile } from "../../src/keyFile.ts";
 import { peerIdOfPublicKey } from "../../src/network/libp2p/peerIdentity.ts";
 import { readNetworkFile } from "../../src/runtime/networkFile.ts";
 import { networkValidator } from "../../src/runtime/networkGenesis.ts";
 import { readNodeConfig } from "../../src/runtime/nodeConfig.ts";
-import { type ProcessNetworkOptions, planProcessNetwork } from "../../src/runtime/processNetwork.ts";
+import { planProcessNetwork } from "../../src/runtime/processNetwork.ts";
+import { processNetworkOptions, tempFolders } from "./processNetworkFixture.ts";
 
-const GPU_RENTAL = fileURLToPath(new URL("../../../../examples/gpu-rental.json", import.meta.url));
-
-const options = (dataDir: string): ProcessNetworkOptions => ({
-  dataDir,
-  validators: 3,
-  apiPort: 17_700,
-  p2pPort: 17_800,
-  chains: [GPU_RENTAL],
-  blockIntervalMs: 250,
-  epochBlocks: 32,
-  witnessesPerCommittee: 2,
-  replicas: 3,
-  verifyThreads: 0,
-  logLevel: "warn",
-});
+const options = (dataDir: string) => processNetworkOptions(dataDir, { validators: 3 });
 
 describe("planProcessNetwork", () => {
-  const cleanups: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0)) await c();
-  });
-  const folder = async () => {
-    const dir = await mkdtemp(join(tmpdir(), "process-network-"));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    return dir;
-  };
+  const folder = tempFolders("process-network-");
 
   it("writes a network file, the faucet, and per node its validator key and a config bootstrapping from the others", async () => {
     const dir = await folder();

@@ -1,42 +1,18 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readKeyFile } from "../../src/keyFile.ts";
 import { peerIdOfPublicKey } from "../../src/network/libp2p/peerIdentity.ts";
 import { readNetworkFile } from "../../src/runtime/networkFile.ts";
 import { readNodeConfig } from "../../src/runtime/nodeConfig.ts";
-import { type ProcessNetworkOptions, planProcessNetwork } from "../../src/runtime/processNetwork.ts";
+import { planProcessNetwork } from "../../src/runtime/processNetwork.ts";
+import { processNetworkOptions, tempFolders } from "./processNetworkFixture.ts";
 
-const GPU_RENTAL = fileURLToPath(new URL("../../../../examples/gpu-rental.json", import.meta.url));
-
-const options = (dataDir: string): ProcessNetworkOptions => ({
-  dataDir,
-  validators: 2,
-  apiPort: 17_700,
-  p2pPort: 17_800,
-  chains: [GPU_RENTAL],
-  blockIntervalMs: 250,
-  epochBlocks: 32,
-  witnessesPerCommittee: 2,
-  replicas: 3,
-  storageNodes: 3,
-  lightNodes: 1,
-  verifyThreads: 0,
-  logLevel: "warn",
-});
+const options = (dataDir: string) =>
+  processNetworkOptions(dataDir, { validators: 2, storageNodes: 3, lightNodes: 1 });
 
 describe("planProcessNetwork: storage and light nodes", () => {
-  const cleanups: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0)) await c();
-  });
-  const folder = async () => {
-    const dir = await mkdtemp(join(tmpdir(), "process-roles-"));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    return dir;
-  };
+  const folder = tempFolders("process-roles-");
 
   it("lists the storage nodes' peer ids in the network file and writes a config per storage and light node", async () => {
     const dir = await folder();
